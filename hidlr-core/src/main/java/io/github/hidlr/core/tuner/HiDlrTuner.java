@@ -1,0 +1,442 @@
+package io.github.hidlr.core.tuner;
+
+import io.github.hidlr.core.group.GroupLayout;
+import io.github.hidlr.core.linalg.Cholesky;
+import io.github.hidlr.core.probe.LossProbe;
+import io.github.hidlr.core.probe.ProbePlan;
+import io.github.hidlr.core.probe.ProbeScheme;
+import io.github.hidlr.core.probe.QuadraticFit;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The Hi-DLR learning-rate tuner (Xu, Bu, Zhang &amp; Barnett; ALGORITHM.md §2–§5, §7): one
+ * learning rate per parameter group, chosen by minimising a second-order model of the next
+ * loss along the base optimizer's direction {@code d}.
+ *
+ * <p>Every {@code Φ} steps it probes the loss through a {@link LossProbe}, fits
+ * {@code L(w − Σ ξ_k d_(k)) ≈ L0 − Σ b_k ξ_k + ½ Σ A_jk ξ_j ξ_k}, and moves each estimate
+ * toward the greedy optimum {@code η_k* = b_k / a_k} (FULL: {@code η* = A⁻¹ b}); invalid fits
+ * keep the previous estimate; non-finite losses halve every estimate. The applied rate is
+ * {@code η_k(t) = s(t) σ ê_k}. With one group it is GeN (Bu &amp; Xu 2024); with
+ * {@code σ = 2} and the moment EMA it is CDAT (Roulet et al. 2024).
+ *
+ * <p>Typical use, once per training step after the base optimizer produced {@code d}:
+ * <pre>{@code
+ * StepResult r = tuner.step(displacement -> lossAt(w - Σ displacement[k] d_k));
+ * apply(r.rates());
+ * }</pre>
+ * Not thread-safe.
+ */
+public final class HiDlrTuner {
+
+  private final TunerConfig config;
+  private final GroupLayout layout;
+  private final int groupCount;
+  private long step;
+  private long probes;
+  private final double[] estimates;
+  private final double[] momentA;
+  private final double[] momentB;
+  private final boolean[] frozen;
+  private final int[] lowInfluenceStreak;
+  private ProbeScheme scheme;
+  private int[] active;
+
+  private HiDlrTuner(TunerConfig config, GroupLayout layout) {
+    this.config = config;
+    this.layout = layout;
+    this.groupCount = layout.size();
+    this.estimates = new double[groupCount];
+    this.momentA = new double[groupCount];
+    this.momentB = new double[groupCount];
+    this.frozen = new boolean[groupCount];
+    this.lowInfluenceStreak = new int[groupCount];
+    for (int k = 0; k < groupCount; k++) {
+      estimates[k] = config.initialRate(layout.group(k).name());
+    }
+    refreshActive();
+  }
+
+  /**
+   * A tuner for these groups.
+   *
+   * @param config the configuration
+   * @param layout the groups
+   * @return a tuner at step 0 with every estimate at its initial rate
+   * @throws IllegalArgumentException if a per-group initial rate names an unknown group, the
+   *     GeN preset meets more than one group, or REGRESSION's {@code M < 2K + 1}
+   */
+  public static HiDlrTuner create(TunerConfig config, GroupLayout layout) {
+    if (config.preset() == TunerConfig.Preset.GEN && layout.size() != 1) {
+      throw new IllegalArgumentException("the GeN preset tunes one uniform rate but the layout"
+          + " has " + layout.size() + " groups " + layout.names()
+          + ": use a single group (GroupLayout.single) or TunerConfig.hiDlr()");
+    }
+    for (String group : config.initialRates().keySet()) {
+      layout.indexOf(group);
+    }
+    if (config.scheme() == ProbeScheme.Kind.REGRESSION && config.regressionProbes() != 0
+        && config.regressionProbes() < 2 * layout.size() + 1) {
+      throw new IllegalArgumentException("regressionProbes M = " + config.regressionProbes()
+          + " is below 2K + 1 = " + (2 * layout.size() + 1) + " for the " + layout.size()
+          + " groups " + layout.names() + ": raise M or use 0 for the default 4K");
+    }
+    return new HiDlrTuner(config, layout);
+  }
+
+  /**
+   * The configuration.
+   *
+   * @return the configuration
+   */
+  public TunerConfig config() {
+    return config;
+  }
+
+  /**
+   * The groups.
+   *
+   * @return the layout
+   */
+  public GroupLayout layout() {
+    return layout;
+  }
+
+  /**
+   * The next step {@code t}.
+   *
+   * @return {@code t}
+   */
+  public long stepCount() {
+    return step;
+  }
+
+  /**
+   * Whether the current step probes: {@code t mod Φ = 0}.
+   *
+   * @return true on probing steps
+   */
+  public boolean isProbeStep() {
+    return step % config.probeEvery() == 0;
+  }
+
+  /**
+   * Forward passes the next probe will cost (over the groups still trained).
+   *
+   * @return {@code P}
+   */
+  public int forwardPassesPerProbe() {
+    return scheme.forwardPasses();
+  }
+
+  /**
+   * The unscaled estimates {@code ê_k}.
+   *
+   * @return a copy
+   */
+  public double[] estimates() {
+    return estimates.clone();
+  }
+
+  /**
+   * Which groups were frozen by influence.
+   *
+   * @return a copy of the flags
+   */
+  public boolean[] frozen() {
+    return frozen.clone();
+  }
+
+  /**
+   * The rates for the current step: {@code η_k(t) = s(t) σ ê_k}, and 0 for frozen groups.
+   *
+   * @return one rate per group
+   */
+  public double[] learningRates() {
+    double scale = config.horizon().scale(step, config.horizonSteps()) * config.edge();
+    double[] rates = new double[groupCount];
+    for (int k = 0; k < groupCount; k++) {
+      rates[k] = frozen[k] ? 0 : scale * estimates[k];
+    }
+    return rates;
+  }
+
+  /**
+   * One training step: probes if {@link #isProbeStep()}, returns the rates for step
+   * {@code t}, and advances to {@code t + 1}.
+   *
+   * @param probe the loss along the current direction
+   * @return the rates and, on probing steps, the report
+   */
+  public StepResult step(LossProbe probe) {
+    Optional<ProbeReport> report = isProbeStep() ? Optional.of(probe(probe)) : Optional.empty();
+    double[] rates = learningRates();
+    long current = step;
+    advance();
+    return new StepResult(current, rates, report);
+  }
+
+  /** Moves to the next step without probing (for engines that drive the steps themselves). */
+  public void advance() {
+    step++;
+  }
+
+  /**
+   * Probes now, whatever the step, and updates the estimates.
+   *
+   * @param probe the loss along the current direction
+   * @return what the probe found
+   */
+  public ProbeReport probe(LossProbe probe) {
+    int m = active.length;
+    double[] probeSizes = new double[m];
+    for (int i = 0; i < m; i++) {
+      probeSizes[i] = estimates[active[i]];
+    }
+    ProbePlan plan = scheme.plan(probeSizes, probes);
+    double[][] displacements = new double[plan.forwardPasses()][];
+    for (int j = 0; j < displacements.length; j++) {
+      displacements[j] = scatter(plan.displacements()[j]);
+    }
+    double[] losses = probe.losses(displacements);
+    if (losses.length != displacements.length) {
+      throw new IllegalStateException("the loss probe returned " + losses.length
+          + " losses for " + displacements.length + " displacements");
+    }
+    probes++;
+    double[] before = estimates.clone();
+    for (double loss : losses) {
+      if (!Double.isFinite(loss)) {
+        return halveAfterNonFiniteLoss(plan, losses, before);
+      }
+    }
+    QuadraticFit fit = scheme.fit(plan, losses, probe.precision(), config.resolutionUlps());
+    Rejection[] rejections = validate(fit);
+    double[] candidates = new double[m];
+    boolean fullSolve = candidates(fit, rejections, candidates);
+    List<GroupProbe> reports = new ArrayList<>(m);
+    double[] influence = new double[m];
+    for (int i = 0; i < m; i++) {
+      int k = active[i];
+      double a = fit.a()[i];
+      double b = fit.b()[i];
+      if (rejections[i] == null) {
+        update(k, a, b, candidates[i]);
+      }
+      double n = layout.group(k).size();
+      boolean convex = a > 0 && Double.isFinite(a) && Double.isFinite(b);
+      influence[i] = convex ? b * b / (a * n) : Double.NaN;
+      reports.add(new GroupProbe(layout.group(k).name(), a, b, candidates[i],
+          rejections[i] == null, rejections[i], before[k], estimates[k],
+          convex ? b * b / (2 * a) : Double.NaN, influence[i]));
+    }
+    List<String> newlyFrozen = applyFreezePolicy(influence, rejections);
+    return new ProbeReport(step, config.scheme(), losses.length, fit.l0(), fit.rSquared(), false,
+        fullSolve, reports, newlyFrozen);
+  }
+
+  /**
+   * The tuner's state, for checkpoints.
+   *
+   * @return a snapshot
+   */
+  public TunerState state() {
+    return new TunerState(step, probes, estimates, momentA, momentB, frozen, lowInfluenceStreak);
+  }
+
+  /**
+   * Restores a snapshot taken from a tuner over the same groups.
+   *
+   * @param state the snapshot
+   * @throws IllegalArgumentException if it has a different number of groups
+   */
+  public void restore(TunerState state) {
+    if (state.estimates().length != groupCount) {
+      throw new IllegalArgumentException("state holds " + state.estimates().length
+          + " groups but this tuner has " + groupCount + " " + layout.names());
+    }
+    step = state.step();
+    probes = state.probes();
+    System.arraycopy(state.estimates(), 0, estimates, 0, groupCount);
+    System.arraycopy(state.momentA(), 0, momentA, 0, groupCount);
+    System.arraycopy(state.momentB(), 0, momentB, 0, groupCount);
+    System.arraycopy(state.frozen(), 0, frozen, 0, groupCount);
+    System.arraycopy(state.lowInfluenceStreak(), 0, lowInfluenceStreak, 0, groupCount);
+    refreshActive();
+  }
+
+  /** ALGORITHM.md §4 step 2: the validity rules, per active group; null means valid. */
+  private Rejection[] validate(QuadraticFit fit) {
+    int m = active.length;
+    Rejection[] out = new Rejection[m];
+    for (int i = 0; i < m; i++) {
+      double a = fit.a()[i];
+      double b = fit.b()[i];
+      if (!fit.wellPosed()) {
+        out[i] = Rejection.DEGENERATE_DESIGN;
+      } else if (config.scheme() == ProbeScheme.Kind.REGRESSION
+          && !(fit.rSquared() >= config.r2Min())) {
+        out[i] = Rejection.LOW_R_SQUARED;
+      } else if (!Double.isFinite(a) || !Double.isFinite(b)) {
+        out[i] = Rejection.NON_FINITE_FIT;
+      } else if (!fit.resolved()[i]) {
+        out[i] = Rejection.UNRESOLVED_CURVATURE;
+      } else if (a <= 0) {
+        out[i] = Rejection.NON_POSITIVE_CURVATURE;
+      } else if (b <= 0) {
+        out[i] = Rejection.NON_POSITIVE_SLOPE;
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Fills {@code c_k = b_k / a_k}, or for FULL the components of {@code A⁻¹ b} over the valid
+   * groups when that sub-matrix is positive definite. Returns whether the full solve was used.
+   */
+  private boolean candidates(QuadraticFit fit, Rejection[] rejections, double[] out) {
+    int m = active.length;
+    for (int i = 0; i < m; i++) {
+      out[i] = fit.a()[i] != 0 ? fit.b()[i] / fit.a()[i] : Double.NaN;
+    }
+    if (fit.fullA() == null) {
+      return false;
+    }
+    int[] valid = java.util.stream.IntStream.range(0, m).filter(i -> rejections[i] == null)
+        .toArray();
+    if (valid.length == 0) {
+      return false;
+    }
+    double[][] sub = new double[valid.length][valid.length];
+    double[] rhs = new double[valid.length];
+    for (int r = 0; r < valid.length; r++) {
+      rhs[r] = fit.b()[valid[r]];
+      for (int c = 0; c < valid.length; c++) {
+        sub[r][c] = fit.fullA()[valid[r]][valid[c]];
+      }
+    }
+    Optional<Cholesky> cholesky = Cholesky.decompose(sub);
+    if (cholesky.isEmpty()) {
+      return false;
+    }
+    double[] solution = cholesky.get().solve(rhs);
+    for (int r = 0; r < valid.length; r++) {
+      out[valid[r]] = solution[r];
+      if (!(solution[r] > 0) || !Double.isFinite(solution[r])) {
+        rejections[valid[r]] = Rejection.NON_POSITIVE_CANDIDATE;
+      }
+    }
+    return true;
+  }
+
+  /** ALGORITHM.md §4 steps 3–5 for one group with a valid fit. */
+  private void update(int k, double a, double b, double candidate) {
+    double target;
+    double previous = estimates[k];
+    if (config.smoothing() == Smoothing.MOMENT_EMA) {
+      double beta = config.momentSmoothing();
+      momentA[k] = beta * momentA[k] + (1 - beta) * a;
+      momentB[k] = beta * momentB[k] + (1 - beta) * b;
+      target = clip(momentB[k] / momentA[k], previous);
+    } else {
+      double gamma = config.rateSmoothing();
+      target = gamma * previous + (1 - gamma) * clip(candidate, previous);
+    }
+    estimates[k] = bound(target);
+  }
+
+  private double clip(double candidate, double previous) {
+    double rho = config.clip();
+    if (Double.isInfinite(rho)) {
+      return candidate;
+    }
+    return Math.min(Math.max(candidate, previous / rho), previous * rho);
+  }
+
+  private double bound(double rate) {
+    double bounded = Math.min(Math.max(rate, config.minRate()), config.maxRate());
+    // A rate of exactly zero would make the next probe size zero; keep the smallest positive.
+    return bounded > 0 ? bounded : Double.MIN_NORMAL;
+  }
+
+  /** ALGORITHM.md §4 step 6: a non-finite probe loss halves every estimate, no fit. */
+  private ProbeReport halveAfterNonFiniteLoss(ProbePlan plan, double[] losses, double[] before) {
+    List<GroupProbe> reports = new ArrayList<>(active.length);
+    for (int k : active) {
+      estimates[k] = bound(estimates[k] / 2);
+      momentB[k] /= 2;
+      reports.add(new GroupProbe(layout.group(k).name(), Double.NaN, Double.NaN, Double.NaN,
+          false, Rejection.NON_FINITE_LOSS, before[k], estimates[k], Double.NaN, Double.NaN));
+    }
+    return new ProbeReport(step, config.scheme(), plan.forwardPasses(), losses[0], Double.NaN,
+        true, false, reports, List.of());
+  }
+
+  /** ALGORITHM.md §7: freeze groups whose influence stayed below ψ, never all of them. */
+  private List<String> applyFreezePolicy(double[] influence, Rejection[] rejections) {
+    FreezePolicy policy = config.freeze();
+    if (!policy.enabled()) {
+      return List.of();
+    }
+    int m = active.length;
+    for (int i = 0; i < m; i++) {
+      if (Double.isFinite(influence[i]) && rejections[i] != Rejection.NON_FINITE_LOSS) {
+        int k = active[i];
+        lowInfluenceStreak[k] = influence[i] < policy.threshold() ? lowInfluenceStreak[k] + 1 : 0;
+      }
+    }
+    if (step < policy.warmupSteps()) {
+      return List.of();
+    }
+    List<Integer> toFreeze = new ArrayList<>();
+    for (int k : active) {
+      if (lowInfluenceStreak[k] >= policy.patience()) {
+        toFreeze.add(k);
+      }
+    }
+    if (toFreeze.size() == m) {
+      int keep = 0;
+      for (int i = 1; i < m; i++) {
+        if (compareInfluence(influence[i], influence[keep]) > 0) {
+          keep = i;
+        }
+      }
+      toFreeze.remove(Integer.valueOf(active[keep]));
+    }
+    List<String> names = new ArrayList<>(toFreeze.size());
+    for (int k : toFreeze) {
+      frozen[k] = true;
+      names.add(layout.group(k).name());
+    }
+    if (!toFreeze.isEmpty()) {
+      refreshActive();
+    }
+    return names;
+  }
+
+  private static int compareInfluence(double x, double y) {
+    return Double.compare(Double.isNaN(x) ? Double.NEGATIVE_INFINITY : x,
+        Double.isNaN(y) ? Double.NEGATIVE_INFINITY : y);
+  }
+
+  private double[] scatter(double[] activeDisplacement) {
+    double[] full = new double[groupCount];
+    for (int i = 0; i < active.length; i++) {
+      full[active[i]] = activeDisplacement[i];
+    }
+    return full;
+  }
+
+  private void refreshActive() {
+    active = java.util.stream.IntStream.range(0, groupCount).filter(k -> !frozen[k]).toArray();
+    if (active.length == 0) {
+      throw new IllegalArgumentException("every group is frozen " + Arrays.toString(frozen)
+          + ": at least one group must train");
+    }
+    scheme = ProbeScheme.create(
+        config.scheme(), active.length, config.regressionProbes(), config.seed());
+  }
+}

@@ -1,0 +1,246 @@
+package io.github.hidlr.core.tuner;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+import io.github.hidlr.core.group.GroupLayout;
+import io.github.hidlr.core.group.ParameterGroup;
+import io.github.hidlr.core.probe.LossPrecision;
+import io.github.hidlr.core.probe.LossProbe;
+import io.github.hidlr.core.probe.ProbeScheme;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+class TunerPolicyTest {
+
+  private static final GroupLayout TWO = GroupLayout.of(
+      new ParameterGroup("good", 10), new ParameterGroup("bad", 5));
+
+  /** A separable quadratic in double precision: {@code L = Σ (−b_k ξ_k + ½ a_k ξ_k²)}. */
+  private static LossProbe separable(double[] b, double[] a) {
+    return new LossProbe() {
+      @Override
+      public double loss(double[] xi) {
+        double value = 1;
+        for (int k = 0; k < b.length; k++) {
+          value += -b[k] * xi[k] + 0.5 * a[k] * xi[k] * xi[k];
+        }
+        return value;
+      }
+
+      @Override
+      public LossPrecision precision() {
+        return LossPrecision.FLOAT64;
+      }
+    };
+  }
+
+  private static TunerConfig.Builder greedy() {
+    return TunerConfig.hiDlr().setInitialRate(0.1).optRateSmoothing(0)
+        .optClip(Double.POSITIVE_INFINITY);
+  }
+
+  @Test
+  void greedyRatesAreTheInverseCurvatureOnSeparableQuadratics() {
+    int k = 7;
+    double[] curvature = new double[k];
+    double[] slope = new double[k];
+    for (int i = 0; i < k; i++) {
+      curvature[i] = Math.pow(10, -3 + i);
+      slope[i] = 1;
+    }
+    HiDlrTuner tuner = HiDlrTuner.create(greedy().build(), GroupLayout.perCoordinate(k));
+    ProbeReport report = tuner.probe(separable(slope, curvature));
+    for (int i = 0; i < k; i++) {
+      assertThat(tuner.estimates()[i]).as("ê_%d for λ = %g", i, curvature[i])
+          .isCloseTo(1 / curvature[i], within(1e-9 / curvature[i]));
+      assertThat(report.groups().get(i).accepted()).isTrue();
+      assertThat(report.groups().get(i).rejection()).isNull();
+    }
+  }
+
+  @Test
+  void invalidFitsKeepTheRateAndSayWhy() {
+    HiDlrTuner tuner = HiDlrTuner.create(greedy().build(), TWO);
+    // group "bad": concave (a < 0)
+    ProbeReport concave = tuner.probe(separable(new double[] {1, 1}, new double[] {2, -3}));
+    assertThat(concave.group("bad").rejection()).isEqualTo(Rejection.NON_POSITIVE_CURVATURE);
+    assertThat(concave.group("bad").estimateAfter()).isEqualTo(0.1);
+    assertThat(concave.group("good").estimateAfter()).isCloseTo(0.5, within(1e-12));
+    // group "bad": ascending direction (b < 0)
+    ProbeReport ascending = tuner.probe(separable(new double[] {1, -1}, new double[] {2, 3}));
+    assertThat(ascending.group("bad").rejection()).isEqualTo(Rejection.NON_POSITIVE_SLOPE);
+    assertThat(ascending.group("bad").estimateAfter()).isEqualTo(0.1);
+  }
+
+  @Test
+  void unresolvedCurvatureKeepsTheRate() {
+    HiDlrTuner tuner = HiDlrTuner.create(greedy().build(), TWO);
+    LossProbe flat = xi -> 1.0f + 1e-3 * xi[0] * xi[0] - 1e-3 * xi[0];
+    ProbeReport report = tuner.probe(flat);
+    assertThat(report.group("bad").rejection()).isEqualTo(Rejection.UNRESOLVED_CURVATURE);
+    assertThat(report.group("bad").estimateAfter()).isEqualTo(0.1);
+  }
+
+  @Test
+  void nonFiniteLossHalvesEveryRate() {
+    HiDlrTuner tuner = HiDlrTuner.create(greedy().build(), TWO);
+    ProbeReport report = tuner.probe(xi -> xi[1] != 0 ? Double.NaN : 1 - xi[0] + xi[0] * xi[0]);
+    assertThat(report.nonFiniteLoss()).isTrue();
+    assertThat(tuner.estimates()).containsExactly(0.05, 0.05);
+    assertThat(report.groups()).allSatisfy(g ->
+        assertThat(g.rejection()).isEqualTo(Rejection.NON_FINITE_LOSS));
+    tuner.probe(xi -> Double.POSITIVE_INFINITY);
+    assertThat(tuner.estimates()).containsExactly(0.025, 0.025);
+  }
+
+  @Test
+  void lowRSquaredKeepsTheRate() {
+    Random noise = new Random(3);
+    HiDlrTuner tuner = HiDlrTuner.create(
+        greedy().optScheme(ProbeScheme.Kind.REGRESSION).optR2Min(0.9).build(), TWO);
+    ProbeReport report = tuner.probe(xi -> 1 + noise.nextGaussian());
+    assertThat(report.rSquared()).isLessThan(0.9);
+    assertThat(report.groups()).allSatisfy(g -> {
+      assertThat(g.rejection()).isEqualTo(Rejection.LOW_R_SQUARED);
+      assertThat(g.estimateAfter()).isEqualTo(0.1);
+    });
+  }
+
+  @Test
+  void clippingAndSmoothingFollowTheFormula() {
+    HiDlrTuner tuner = HiDlrTuner.create(
+        TunerConfig.hiDlr().setInitialRate(0.1).optClip(2).optRateSmoothing(0.9).build(),
+        GroupLayout.single("all", 3));
+    // candidate b/a = 100 is clipped to 2 ê = 0.2, then ê = 0.9 · 0.1 + 0.1 · 0.2
+    ProbeReport report = tuner.probe(separable(new double[] {100}, new double[] {1}));
+    assertThat(report.groups().get(0).candidate()).isCloseTo(100, within(1e-9));
+    assertThat(tuner.estimates()[0]).isCloseTo(0.9 * 0.1 + 0.1 * 0.2, within(1e-12));
+    // candidate 0.001 is clipped to ê / 2
+    double before = tuner.estimates()[0];
+    tuner.probe(separable(new double[] {0.001}, new double[] {1}));
+    assertThat(tuner.estimates()[0]).isCloseTo(0.9 * before + 0.1 * before / 2, within(1e-12));
+  }
+
+  @Test
+  void appliedRateIsHorizonTimesEdgeTimesEstimate() {
+    TunerConfig config = TunerConfig.hiDlr().setInitialRate(0.1).optEdge(2)
+        .optHorizon(Horizon.COSINE, 10).optProbeEvery(1000).build();
+    HiDlrTuner tuner = HiDlrTuner.create(config, GroupLayout.single("all", 1));
+    LossProbe unused = xi -> 1;
+    for (int t = 0; t < 12; t++) {
+      StepResult step = tuner.step(unused);
+      double s = 0.5 * (1 + Math.cos(Math.PI * Math.min(1.0, t / 10.0)));
+      assertThat(step.rates()[0]).as("step %d", t).isCloseTo(s * 2 * 0.1, within(1e-15));
+    }
+    assertThat(Horizon.LINEAR.scale(3, 10)).isCloseTo(0.7, within(1e-15));
+    assertThat(Horizon.CONSTANT.scale(99, 10)).isEqualTo(1);
+  }
+
+  @Test
+  void lazyProbingRunsEveryPhiSteps() {
+    TunerConfig config = greedy().optProbeEvery(4).build();
+    HiDlrTuner tuner = HiDlrTuner.create(config, TWO);
+    int[] calls = {0};
+    LossProbe probe = xi -> {
+      calls[0]++;
+      return 1 - xi[0] - xi[1] + xi[0] * xi[0] + xi[1] * xi[1];
+    };
+    int probed = 0;
+    for (int t = 0; t < 10; t++) {
+      if (tuner.step(probe).report().isPresent()) {
+        probed++;
+      }
+    }
+    assertThat(probed).isEqualTo(3);
+    assertThat(calls[0]).isEqualTo(3 * 5);
+    assertThat(tuner.forwardPassesPerProbe()).isEqualTo(5);
+  }
+
+  @Test
+  void rateBoundsHoldAfterAFit() {
+    HiDlrTuner tuner = HiDlrTuner.create(
+        greedy().optRateBounds(0.01, 0.2).build(), GroupLayout.single("all", 1));
+    tuner.probe(separable(new double[] {1}, new double[] {1}));
+    assertThat(tuner.estimates()[0]).isEqualTo(0.2);
+    tuner.probe(separable(new double[] {1}, new double[] {1e6}));
+    assertThat(tuner.estimates()[0]).isEqualTo(0.01);
+  }
+
+  @Test
+  void cdatMomentEmaAveragesTheMomentsAndScalesToTheEdge() {
+    TunerConfig config = TunerConfig.cdat().setInitialRate(0.1).optClip(Double.POSITIVE_INFINITY)
+        .build();
+    assertThat(config.edge()).isEqualTo(2);
+    HiDlrTuner tuner = HiDlrTuner.create(config, GroupLayout.single("all", 1));
+    tuner.probe(separable(new double[] {1}, new double[] {4}));
+    assertThat(tuner.estimates()[0]).isCloseTo(0.25, within(1e-12));
+    tuner.probe(separable(new double[] {3}, new double[] {2}));
+    double aBar = 0.9 * 0.1 * 4 + 0.1 * 2;
+    double bBar = 0.9 * 0.1 * 1 + 0.1 * 3;
+    assertThat(tuner.estimates()[0]).isCloseTo(bBar / aBar, within(1e-12));
+    assertThat(tuner.learningRates()[0]).isCloseTo(2 * bBar / aBar, within(1e-12));
+  }
+
+  @Test
+  void fullSchemeFallsBackToDiagonalWhenANotPositiveDefinite() {
+    TunerConfig config = greedy().optScheme(ProbeScheme.Kind.FULL).build();
+    HiDlrTuner tuner = HiDlrTuner.create(config, TWO);
+    // A = [[1, 2], [2, 1]] is indefinite; diagonal candidates are b/a = 1 and 1.
+    ProbeReport report = tuner.probe(xi ->
+        1 - xi[0] - xi[1] + 0.5 * (xi[0] * xi[0] + xi[1] * xi[1]) + 2 * xi[0] * xi[1]);
+    assertThat(report.fullSolve()).isFalse();
+    assertThat(tuner.estimates()[0]).isCloseTo(1, within(1e-9));
+    assertThat(tuner.estimates()[1]).isCloseTo(1, within(1e-9));
+  }
+
+  @Test
+  void autoFreezeFreezesLowInfluenceGroupsButNeverAll() {
+    TunerConfig config = greedy().optFreeze(new FreezePolicy(1e-3, 2, 2)).build();
+    GroupLayout layout = GroupLayout.of(new ParameterGroup("big", 1),
+        new ParameterGroup("tiny1", 1000), new ParameterGroup("tiny2", 1000));
+    HiDlrTuner tuner = HiDlrTuner.create(config, layout);
+    // PPI = b²/(a n): big 1, tiny 1e-6
+    LossProbe probe = separable(new double[] {1, 1e-3, 1e-3}, new double[] {1, 1, 1});
+    StepResult first = tuner.step(probe);
+    assertThat(first.report().orElseThrow().group("tiny1").influence())
+        .isCloseTo(1e-9, within(1e-15));
+    assertThat(first.report().orElseThrow().newlyFrozen()).isEmpty();
+    tuner.step(probe);
+    StepResult third = tuner.step(probe);
+    assertThat(third.report().orElseThrow().newlyFrozen()).containsExactly("tiny1", "tiny2");
+    assertThat(tuner.frozen()).containsExactly(false, true, true);
+    StepResult fourth = tuner.step(probe);
+    assertThat(fourth.rates()[1]).isZero();
+    assertThat(fourth.report().orElseThrow().groups()).extracting(GroupProbe::group)
+        .containsExactly("big");
+    assertThat(fourth.report().orElseThrow().forwardPasses()).isEqualTo(3);
+
+    // everything low: the most influential survives
+    HiDlrTuner all = HiDlrTuner.create(config, layout);
+    LossProbe low = separable(new double[] {1e-4, 2e-2, 1e-3}, new double[] {1, 1, 1});
+    for (int t = 0; t < 4; t++) {
+      all.step(low);
+    }
+    assertThat(all.frozen()).containsExactly(true, false, true);
+  }
+
+  @Test
+  void presetsAndLayoutChecks() {
+    assertThatThrownBy(() -> HiDlrTuner.create(TunerConfig.gen().setInitialRate(1).build(), TWO))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("GeN").hasMessageContaining("[good, bad]");
+    assertThatThrownBy(() -> HiDlrTuner.create(
+        TunerConfig.hiDlr().setInitialRate(1).optInitialRate("head", 2).build(), TWO))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("\"head\"").hasMessageContaining("[good, bad]");
+    assertThatThrownBy(() -> HiDlrTuner.create(TunerConfig.hiDlr().setInitialRate(1)
+        .optScheme(ProbeScheme.Kind.REGRESSION).optRegressionProbes(4).build(), TWO))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("M = 4")
+        .hasMessageContaining("2K + 1 = 5");
+    HiDlrTuner tuner = HiDlrTuner.create(
+        TunerConfig.hiDlr().setInitialRate(1).optInitialRate("bad", 3).build(), TWO);
+    assertThat(tuner.estimates()).containsExactly(1, 3);
+  }
+}
