@@ -24,6 +24,7 @@ import java.util.zip.CRC32;
  * estimates &lt;ê_1&gt; … &lt;ê_K&gt;
  * moment-a &lt;ā_1&gt; … &lt;ā_K&gt;
  * moment-b &lt;b̄_1&gt; … &lt;b̄_K&gt;
+ * probe-scale &lt;h_1/ê_1&gt; … &lt;h_K/ê_K&gt;
  * frozen &lt;0|1&gt; … 
  * low-influence-streak &lt;n_1&gt; … 
  * crc32 &lt;8 hex digits of the CRC-32 of every preceding byte&gt;
@@ -66,6 +67,7 @@ public final class TunerStateFormat {
     doubles(body, "estimates", state.estimates());
     doubles(body, "moment-a", state.momentA());
     doubles(body, "moment-b", state.momentB());
+    doubles(body, "probe-scale", state.probeScale());
     body.append("frozen");
     for (boolean f : state.frozen()) {
       body.append(' ').append(f ? 1 : 0);
@@ -168,6 +170,7 @@ public final class TunerStateFormat {
       double[] estimates = parseDoubles(field(lines, line++, "estimates"), k);
       double[] momentA = parseDoubles(field(lines, line++, "moment-a"), k);
       double[] momentB = parseDoubles(field(lines, line++, "moment-b"), k);
+      double[] probeScale = parseDoubles(field(lines, line++, "probe-scale"), k);
       String[] frozenText = split(field(lines, line++, "frozen"), k);
       boolean[] frozen = new boolean[k];
       for (int i = 0; i < k; i++) {
@@ -182,7 +185,8 @@ public final class TunerStateFormat {
       for (int i = 0; i < k; i++) {
         streak[i] = Integer.parseInt(streakText[i]);
       }
-      return new TunerState(step, probes, estimates, momentA, momentB, frozen, streak);
+      return new TunerState(
+          step, probes, estimates, momentA, momentB, probeScale, frozen, streak);
     } catch (NumberFormatException e) {
       throw corrupt("a number does not parse: " + e.getMessage());
     }

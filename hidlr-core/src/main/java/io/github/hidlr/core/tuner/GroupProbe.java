@@ -5,6 +5,7 @@ package io.github.hidlr.core.tuner;
  * apart from state). For an accepted fit {@code rejection} is {@code null}.
  *
  * @param group the group's name
+ * @param probeSize the probe size {@code h_k} used
  * @param a directional curvature {@code a_k}
  * @param b directional slope {@code b_k}
  * @param candidate {@code c_k = b_k / a_k} (FULL: component {@code k} of {@code A⁻¹ b}),
@@ -19,6 +20,7 @@ package io.github.hidlr.core.tuner;
  */
 public record GroupProbe(
     String group,
+    double probeSize,
     double a,
     double b,
     double candidate,

@@ -2,6 +2,7 @@ package io.github.hidlr.core.tuner;
 
 import io.github.hidlr.core.group.GroupLayout;
 import io.github.hidlr.core.linalg.Cholesky;
+import io.github.hidlr.core.probe.LossPrecision;
 import io.github.hidlr.core.probe.LossProbe;
 import io.github.hidlr.core.probe.ProbePlan;
 import io.github.hidlr.core.probe.ProbeScheme;
@@ -32,6 +33,13 @@ import java.util.Optional;
  */
 public final class HiDlrTuner {
 
+  /** Factor by which an unresolved group's probe size grows. */
+  static final double PROBE_GROWTH = 4;
+  /** Largest ratio {@code h_k / ê_k}. */
+  static final double MAX_PROBE_SCALE = 1024;
+  /** How far above the guard a curvature term must be for the probe size to shrink back. */
+  static final double RESOLVED_MARGIN = 256;
+
   private final TunerConfig config;
   private final GroupLayout layout;
   private final int groupCount;
@@ -40,6 +48,7 @@ public final class HiDlrTuner {
   private final double[] estimates;
   private final double[] momentA;
   private final double[] momentB;
+  private final double[] probeScale;
   private final boolean[] frozen;
   private final int[] lowInfluenceStreak;
   private ProbeScheme scheme;
@@ -52,6 +61,8 @@ public final class HiDlrTuner {
     this.estimates = new double[groupCount];
     this.momentA = new double[groupCount];
     this.momentB = new double[groupCount];
+    this.probeScale = new double[groupCount];
+    java.util.Arrays.fill(probeScale, 1);
     this.frozen = new boolean[groupCount];
     this.lowInfluenceStreak = new int[groupCount];
     for (int k = 0; k < groupCount; k++) {
@@ -194,7 +205,7 @@ public final class HiDlrTuner {
     int m = active.length;
     double[] probeSizes = new double[m];
     for (int i = 0; i < m; i++) {
-      probeSizes[i] = estimates[active[i]];
+      probeSizes[i] = estimates[active[i]] * probeScale[active[i]];
     }
     ProbePlan plan = scheme.plan(probeSizes, probes);
     double[][] displacements = new double[plan.forwardPasses()][];
@@ -226,10 +237,11 @@ public final class HiDlrTuner {
       if (rejections[i] == null) {
         update(k, a, b, candidates[i]);
       }
+      adaptProbeScale(k, rejections[i], a, plan.probeSizes()[i], fit.l0(), probe.precision());
       double n = layout.group(k).size();
       boolean convex = a > 0 && Double.isFinite(a) && Double.isFinite(b);
       influence[i] = convex ? b * b / (a * n) : Double.NaN;
-      reports.add(new GroupProbe(layout.group(k).name(), a, b, candidates[i],
+      reports.add(new GroupProbe(layout.group(k).name(), plan.probeSizes()[i], a, b, candidates[i],
           rejections[i] == null, rejections[i], before[k], estimates[k],
           convex ? b * b / (2 * a) : Double.NaN, influence[i]));
     }
@@ -244,7 +256,8 @@ public final class HiDlrTuner {
    * @return a snapshot
    */
   public TunerState state() {
-    return new TunerState(step, probes, estimates, momentA, momentB, frozen, lowInfluenceStreak);
+    return new TunerState(
+        step, probes, estimates, momentA, momentB, probeScale, frozen, lowInfluenceStreak);
   }
 
   /**
@@ -263,6 +276,7 @@ public final class HiDlrTuner {
     System.arraycopy(state.estimates(), 0, estimates, 0, groupCount);
     System.arraycopy(state.momentA(), 0, momentA, 0, groupCount);
     System.arraycopy(state.momentB(), 0, momentB, 0, groupCount);
+    System.arraycopy(state.probeScale(), 0, probeScale, 0, groupCount);
     System.arraycopy(state.frozen(), 0, frozen, 0, groupCount);
     System.arraycopy(state.lowInfluenceStreak(), 0, lowInfluenceStreak, 0, groupCount);
     refreshActive();
@@ -332,6 +346,22 @@ public final class HiDlrTuner {
     return true;
   }
 
+  /**
+   * The resolution guard's remedy (ALGORITHM.md §3): while a group's curvature is below the
+   * loss arithmetic's resolution, probe it {@value #PROBE_GROWTH}× farther next time (up to
+   * {@value #MAX_PROBE_SCALE}× its rate), and come back toward {@code h_k = ê_k} once the
+   * curvature term is resolved with a wide margin. The rate itself is never changed by this.
+   */
+  private void adaptProbeScale(
+      int k, Rejection rejection, double a, double h, double l0, LossPrecision precision) {
+    if (rejection == Rejection.UNRESOLVED_CURVATURE) {
+      probeScale[k] = Math.min(probeScale[k] * PROBE_GROWTH, MAX_PROBE_SCALE);
+    } else if (probeScale[k] > 1 && Double.isFinite(a)
+        && Math.abs(a) * h * h > RESOLVED_MARGIN * config.resolutionUlps() * precision.ulp(l0)) {
+      probeScale[k] = Math.max(1, probeScale[k] / PROBE_GROWTH);
+    }
+  }
+
   /** ALGORITHM.md §4 steps 3–5 for one group with a valid fit. */
   private void update(int k, double a, double b, double candidate) {
     double target;
@@ -365,10 +395,13 @@ public final class HiDlrTuner {
   /** ALGORITHM.md §4 step 6: a non-finite probe loss halves every estimate, no fit. */
   private ProbeReport halveAfterNonFiniteLoss(ProbePlan plan, double[] losses, double[] before) {
     List<GroupProbe> reports = new ArrayList<>(active.length);
-    for (int k : active) {
+    for (int i = 0; i < active.length; i++) {
+      int k = active[i];
       estimates[k] = bound(estimates[k] / 2);
+      probeScale[k] = 1;
       momentB[k] /= 2;
-      reports.add(new GroupProbe(layout.group(k).name(), Double.NaN, Double.NaN, Double.NaN,
+      reports.add(new GroupProbe(layout.group(k).name(), plan.probeSizes()[i], Double.NaN,
+          Double.NaN, Double.NaN,
           false, Rejection.NON_FINITE_LOSS, before[k], estimates[k], Double.NaN, Double.NaN));
     }
     return new ProbeReport(step, config.scheme(), plan.forwardPasses(), losses[0], Double.NaN,

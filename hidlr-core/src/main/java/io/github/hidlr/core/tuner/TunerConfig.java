@@ -37,8 +37,12 @@ public final class TunerConfig {
   public static final double CDAT_EDGE = 2;
   /** Default probe period {@code Φ}. */
   public static final int DEFAULT_PROBE_EVERY = 1;
-  /** Default resolution guard in ulps of {@code L0}. */
-  public static final double DEFAULT_RESOLUTION_ULPS = 4;
+  /**
+   * Default resolution guard in ulps of {@code L0}: a float32 mean over a batch carries
+   * rounding noise of several ulps, and weights displaced by less than their own ulp do not
+   * move at all, so fits whose curvature term is within 64 ulps are noise.
+   */
+  public static final double DEFAULT_RESOLUTION_ULPS = 64;
   /** Default seed of the REGRESSION designs. */
   public static final long DEFAULT_SEED = 0;
 
@@ -627,7 +631,7 @@ public final class TunerConfig {
     }
 
     /**
-     * Sets the resolution guard in ulps of {@code L0} (default 4).
+     * Sets the resolution guard in ulps of {@code L0} (default 64).
      *
      * @param ulps finite, {@code ≥ 0}
      * @return this builder

@@ -12,6 +12,8 @@ import java.util.Arrays;
  * @param estimates {@code ê_k}
  * @param momentA the CDAT moment EMA {@code ā_k} (0 until a valid fit)
  * @param momentB the CDAT moment EMA {@code b̄_k}
+ * @param probeScale the factor {@code h_k / ê_k} of the next probe: 1 normally, enlarged
+ *     while the curvature stays below the loss arithmetic's resolution
  * @param frozen whether group {@code k} was frozen by influence
  * @param lowInfluenceStreak consecutive valid probes with {@code PPI_k} below the threshold
  */
@@ -21,16 +23,18 @@ public record TunerState(
     double[] estimates,
     double[] momentA,
     double[] momentB,
+    double[] probeScale,
     boolean[] frozen,
     int[] lowInfluenceStreak) {
 
   /** Validates lengths and values, and copies the arrays. */
   public TunerState {
     int k = estimates.length;
-    if (momentA.length != k || momentB.length != k || frozen.length != k
+    if (momentA.length != k || momentB.length != k || probeScale.length != k || frozen.length != k
         || lowInfluenceStreak.length != k) {
       throw new IllegalArgumentException("tuner state arrays disagree on the number of groups: "
-          + k + ", " + momentA.length + ", " + momentB.length + ", " + frozen.length + ", "
+          + k + ", " + momentA.length + ", " + momentB.length + ", " + probeScale.length + ", "
+          + frozen.length + ", "
           + lowInfluenceStreak.length);
     }
     if (step < 0 || probes < 0) {
@@ -43,7 +47,14 @@ public record TunerState(
             "tuner state estimate ê_" + i + " = " + estimates[i] + " must be finite and > 0");
       }
     }
+    for (int i = 0; i < k; i++) {
+      if (!(probeScale[i] >= 1) || !Double.isFinite(probeScale[i])) {
+        throw new IllegalArgumentException(
+            "tuner state probe scale " + i + " = " + probeScale[i] + " must be finite and ≥ 1");
+      }
+    }
     estimates = estimates.clone();
+    probeScale = probeScale.clone();
     momentA = momentA.clone();
     momentB = momentB.clone();
     frozen = frozen.clone();
@@ -81,6 +92,16 @@ public record TunerState(
   }
 
   /**
+   * A copy of the probe scales.
+   *
+   * @return {@code h_k / ê_k} per group
+   */
+  @Override
+  public double[] probeScale() {
+    return probeScale.clone();
+  }
+
+  /**
    * A copy of the frozen flags.
    *
    * @return the flags
@@ -108,6 +129,7 @@ public record TunerState(
         && Arrays.equals(estimates, that.estimates)
         && Arrays.equals(momentA, that.momentA)
         && Arrays.equals(momentB, that.momentB)
+        && Arrays.equals(probeScale, that.probeScale)
         && Arrays.equals(frozen, that.frozen)
         && Arrays.equals(lowInfluenceStreak, that.lowInfluenceStreak);
   }

@@ -29,6 +29,7 @@ class TunerStateFormatTest {
   private static TunerState sample() {
     return new TunerState(17, 5, new double[] {0.1 / 3, Math.PI * 1e-7, 2.5},
         new double[] {0, 1e-300, 3}, new double[] {-0.0, 7, Double.MIN_VALUE},
+        new double[] {1, 16, 1024},
         new boolean[] {false, true, false}, new int[] {0, 4, 1});
   }
 

@@ -243,4 +243,24 @@ class TunerPolicyTest {
         TunerConfig.hiDlr().setInitialRate(1).optInitialRate("bad", 3).build(), TWO);
     assertThat(tuner.estimates()).containsExactly(1, 3);
   }
+
+  @Test
+  void unresolvedCurvatureEnlargesTheNextProbeUntilItIsResolved() {
+    HiDlrTuner tuner = HiDlrTuner.create(greedy().setInitialRate(1e-3).build(),
+        GroupLayout.single("all", 1));
+    // float32 loss ≈ 10 with curvature 1: at h = 1e-3 the term a h² = 1e-6 is under 64 ulps
+    LossProbe probe = xi -> (float) (10 - xi[0] + 0.5 * xi[0] * xi[0]);
+    ProbeReport first = tuner.probe(probe);
+    assertThat(first.groups().get(0).rejection()).isEqualTo(Rejection.UNRESOLVED_CURVATURE);
+    assertThat(first.groups().get(0).probeSize()).isEqualTo(1e-3);
+    assertThat(tuner.estimates()[0]).isEqualTo(1e-3);
+    ProbeReport second = tuner.probe(probe);
+    assertThat(second.groups().get(0).probeSize()).isEqualTo(4e-3);
+    ProbeReport third = tuner.probe(probe);
+    assertThat(third.groups().get(0).probeSize()).isEqualTo(1.6e-2);
+    assertThat(third.groups().get(0).accepted()).isTrue();
+    // float32 rounding at ~270 ulps of curvature term: the rate is right to a few 1e-3
+    assertThat(tuner.estimates()[0]).isCloseTo(1, within(1e-2));
+    assertThat(tuner.state().probeScale()[0]).isEqualTo(16);
+  }
 }

@@ -1,0 +1,186 @@
+package io.github.hidlr.djl;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
+import ai.djl.pytorch.engine.PtNDArray;
+import ai.djl.pytorch.jni.JniUtils;
+import ai.djl.training.optimizer.Optimizer;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Wraps the base optimizer so that a training step calls it exactly once, at the reference
+ * rate {@code η_ref}, and captures the update instead of applying it (ALGORITHM.md §6).
+ *
+ * <p>For each parameter replica, {@link #update} saves {@code w_before} into a buffer it keeps
+ * across steps, lets the base optimizer compute {@code w_after}, stores
+ * {@code Δ = w_before − w_after} in the parameter's gradient buffer (free after the base
+ * optimizer consumed it) and puts {@code w_before} back. {@link HiDlrStepper} then probes
+ * along {@code d = Δ / η_ref} and writes {@code w = w_before − Σ_k (η_k / η_ref) Δ_(k)}. The
+ * base optimizer's state (momentum, Adam's moments) is therefore updated once per step, never
+ * twice as in the reference GeN code. Extra memory: one copy of the trainable parameters.
+ *
+ * <p>Exact when {@code Δ} is linear in the learning rate: true for SGD, Adam, AdamW and the
+ * optimizers of {@code io.github.hidlr.djl.optim}; not for DJL's {@code Sgd} with momentum,
+ * which keeps the learning rate inside its buffer.
+ */
+public final class CapturingOptimizer extends Optimizer {
+
+  /** One parameter replica captured during the current step. */
+  static final class Capture {
+    final String parameterId;
+    final NDArray weight;
+    final NDArray before;
+
+    Capture(String parameterId, NDArray weight, NDArray before) {
+      this.parameterId = parameterId;
+      this.weight = weight;
+      this.before = before;
+    }
+  }
+
+  private final Optimizer base;
+  private final float referenceRate;
+  private final Map<String, NDArray> buffers = new LinkedHashMap<>();
+  private final List<Capture> pending = new ArrayList<>();
+  private NDManager bufferManager;
+
+  private CapturingOptimizer(Builder builder) {
+    super(builder);
+    this.base = builder.base;
+    this.referenceRate = builder.referenceRate;
+  }
+
+  /**
+   * Wraps a base optimizer whose learning rate is fixed at {@code referenceRate}.
+   *
+   * @param base the base optimizer (SGD, Adam, AdamW, or one of {@code optim})
+   * @param referenceRate {@code η_ref}, the constant learning rate the base optimizer was built
+   *     with
+   * @return the wrapper, to pass to {@code DefaultTrainingConfig.optOptimizer}
+   */
+  public static CapturingOptimizer wrap(Optimizer base, float referenceRate) {
+    Builder builder = new Builder();
+    builder.base = Objects.requireNonNull(base, "base optimizer");
+    if (base instanceof CapturingOptimizer) {
+      throw new IllegalArgumentException("the base optimizer is already a CapturingOptimizer");
+    }
+    if (!(referenceRate > 0) || Float.isInfinite(referenceRate)) {
+      throw new IllegalArgumentException("reference rate η_ref = " + referenceRate
+          + " must be finite and > 0: pass the constant learning rate the base optimizer uses");
+    }
+    builder.referenceRate = referenceRate;
+    return new CapturingOptimizer(builder);
+  }
+
+  /**
+   * The reference rate {@code η_ref}.
+   *
+   * @return {@code η_ref}
+   */
+  public float referenceRate() {
+    return referenceRate;
+  }
+
+  /**
+   * The wrapped optimizer.
+   *
+   * @return the base optimizer
+   */
+  public Optimizer base() {
+    return base;
+  }
+
+  @Override
+  public void update(String parameterId, NDArray weight, NDArray grad) {
+    boolean gradMode = JniUtils.isGradMode();
+    JniUtils.setGradMode(false);
+    try {
+      String key = parameterId + "@" + weight.getDevice();
+      NDArray before = weight.duplicate();
+      NDScope.unregister(before);
+      before.attach(bufferManager(weight));
+      NDArray previous = buffers.put(key, before);
+      if (previous != null) {
+        previous.close();
+      }
+      base.update(parameterId, weight, grad);
+      PtNDArray gradient = JniUtils.getGradient((PtNDArray) weight);
+      if (gradient == null) {
+        throw new IllegalStateException("parameter " + parameterId + " has no gradient buffer"
+            + " after the base optimizer's update: run backward before stepping");
+      }
+      try (NDArray delta = gradient) {
+        Tensors.assign(delta, before);
+        delta.subi(weight);
+      }
+      Tensors.assign(weight, before);
+      pending.add(new Capture(parameterId, weight, before));
+    } finally {
+      JniUtils.setGradMode(gradMode);
+    }
+  }
+
+  /**
+   * Hands over the replicas captured since the last call, and forgets them.
+   *
+   * @return the captures of the current step
+   */
+  List<Capture> drain() {
+    List<Capture> out = new ArrayList<>(pending);
+    pending.clear();
+    return out;
+  }
+
+  /**
+   * Bytes held in {@code w_before} buffers: the one extra copy of the trainable parameters.
+   *
+   * @return the buffer size in bytes
+   */
+  public long bufferBytes() {
+    long bytes = 0;
+    for (NDArray buffer : buffers.values()) {
+      bytes += buffer.size() * buffer.getDataType().getNumOfBytes();
+    }
+    return bytes;
+  }
+
+  /** Frees the buffers (they are re-created on the next update). */
+  void releaseBuffers() {
+    if (bufferManager != null) {
+      bufferManager.close();
+      bufferManager = null;
+    }
+    buffers.clear();
+    pending.clear();
+  }
+
+  private NDManager bufferManager(NDArray weight) {
+    if (bufferManager == null || !bufferManager.isOpen()) {
+      bufferManager = weight.getManager().newSubManager(weight.getDevice());
+    }
+    return bufferManager;
+  }
+
+  @Override
+  public String toString() {
+    return "CapturingOptimizer[base=" + base.getClass().getSimpleName() + ", η_ref="
+        + referenceRate + "]";
+  }
+
+  /** Builder required by DJL's {@link Optimizer} constructor; use {@link #wrap}. */
+  static final class Builder extends OptimizerBuilder<Builder> {
+    private Optimizer base;
+    private float referenceRate;
+
+    @Override
+    protected Builder self() {
+      return this;
+    }
+  }
+}

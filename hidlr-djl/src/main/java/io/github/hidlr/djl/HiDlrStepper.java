@@ -1,0 +1,321 @@
+package io.github.hidlr.djl;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.pytorch.engine.PtNDArray;
+import ai.djl.pytorch.jni.JniUtils;
+import ai.djl.training.Trainer;
+import io.github.hidlr.core.probe.LossPrecision;
+import io.github.hidlr.core.probe.LossProbe;
+import io.github.hidlr.core.tuner.HiDlrTuner;
+import io.github.hidlr.core.tuner.ProbeReport;
+import io.github.hidlr.core.tuner.StepResult;
+import io.github.hidlr.core.tuner.TunerConfig;
+import io.github.hidlr.djl.group.GroupMember;
+import io.github.hidlr.djl.group.ResolvedGroups;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * The one place where a Hi-DLR training step happens on DJL (ALGORITHM.md §6): call the base
+ * optimizer once at {@code η_ref} through the {@link CapturingOptimizer}, probe the loss on a
+ * probe batch by forward passes at {@code w_before − Σ_k (ξ_k / η_ref) Δ_(k)} (inference mode,
+ * no autograd), let the {@link HiDlrTuner} choose {@code η_k}, and write
+ * {@code w = w_before − Σ_k (η_k / η_ref) Δ_(k)}.
+ *
+ * <p>Use it in place of {@code trainer.step()}:
+ * <pre>{@code
+ * try (GradientCollector gc = trainer.newGradientCollector()) {
+ *   gc.backward(trainer.getLoss().evaluate(labels, trainer.forward(data)));
+ * }
+ * StepOutcome outcome = stepper.step(probeData, probeLabels);
+ * }</pre>
+ *
+ * <p>Displacements are written in place into the probed groups' tensors and always restored
+ * from the saved {@code w_before}, bit for bit, whatever happens during a probe. Not
+ * thread-safe; run it on the thread that trains.
+ */
+public final class HiDlrStepper implements AutoCloseable {
+
+  private final Trainer trainer;
+  private final CapturingOptimizer optimizer;
+  private final ResolvedGroups groups;
+  private final HiDlrTuner tuner;
+  private final double referenceRate;
+
+  private HiDlrStepper(Trainer trainer, CapturingOptimizer optimizer, ResolvedGroups groups,
+      HiDlrTuner tuner) {
+    this.trainer = trainer;
+    this.optimizer = optimizer;
+    this.groups = groups;
+    this.tuner = tuner;
+    this.referenceRate = optimizer.referenceRate();
+  }
+
+  /**
+   * A stepper for a trainer built with {@code optimizer} as its optimizer.
+   *
+   * @param trainer the trainer, initialised
+   * @param optimizer the capturing optimizer given to the trainer's configuration
+   * @param groups the groups, resolved against the trainer's model block
+   * @param config the tuner configuration
+   * @return the stepper
+   */
+  public static HiDlrStepper create(Trainer trainer, CapturingOptimizer optimizer,
+      ResolvedGroups groups, TunerConfig config) {
+    Objects.requireNonNull(trainer, "trainer");
+    Objects.requireNonNull(optimizer, "optimizer");
+    HiDlrTuner tuner = HiDlrTuner.create(config, groups.layout());
+    return new HiDlrStepper(trainer, optimizer, groups, tuner);
+  }
+
+  /**
+   * The tuner (its state, estimates and configuration).
+   *
+   * @return the tuner
+   */
+  public HiDlrTuner tuner() {
+    return tuner;
+  }
+
+  /**
+   * The resolved groups.
+   *
+   * @return the groups
+   */
+  public ResolvedGroups groups() {
+    return groups;
+  }
+
+  /**
+   * The capturing optimizer.
+   *
+   * @return the optimizer
+   */
+  public CapturingOptimizer optimizer() {
+    return optimizer;
+  }
+
+  /**
+   * One training step, after the backward pass: the base optimizer's update, a probe if due,
+   * and the rescaled update.
+   *
+   * @param probeData inputs of the probe batch
+   * @param probeLabels labels of the probe batch
+   * @return what the step did
+   * @throws NonFiniteUpdateException if the base update is not finite (weights untouched)
+   * @throws IllegalArgumentException if the probe batch is empty
+   */
+  public StepOutcome step(NDList probeData, NDList probeLabels) {
+    checkBatch(probeData, probeLabels);
+    trainer.step();
+    List<CapturingOptimizer.Capture> captures = optimizer.drain();
+    boolean gradMode = JniUtils.isGradMode();
+    JniUtils.setGradMode(false);
+    List<Replica> replicas = new ArrayList<>(captures.size());
+    // Every temporary array of the probe and the rescaled update dies with this scope.
+    try (NDScope scope = new NDScope()) {
+      scope.suppressNotUsedWarning();
+      try {
+        for (CapturingOptimizer.Capture capture : captures) {
+          replicas.add(new Replica(capture, groups.members(capture.parameterId)));
+        }
+        return probeAndApply(replicas, probeData, probeLabels);
+      } finally {
+        // Δ lives in the gradient buffers: clear it so the next backward starts from zero.
+        for (Replica replica : replicas) {
+          replica.clearDelta();
+        }
+      }
+    } finally {
+      JniUtils.setGradMode(gradMode);
+    }
+  }
+
+  private StepOutcome probeAndApply(List<Replica> replicas, NDList probeData, NDList probeLabels) {
+    checkFinite(replicas);
+    long begin = System.nanoTime();
+    StepResult result;
+    try {
+      result = tuner.step(new ForwardProbe(replicas, probeData, probeLabels));
+    } finally {
+      for (Replica replica : replicas) {
+        replica.restore();
+      }
+    }
+    long probeNanos = result.report().isPresent() ? System.nanoTime() - begin : 0;
+    double[] scales = result.rates().clone();
+    for (int k = 0; k < scales.length; k++) {
+      scales[k] /= referenceRate;
+    }
+    for (Replica replica : replicas) {
+      replica.displace(scales);
+    }
+    List<String> frozen = freeze(result.report().map(ProbeReport::newlyFrozen).orElse(List.of()));
+    return new StepOutcome(result.step(), result.rates(), result.report(), probeNanos, frozen);
+  }
+
+  /**
+   * Frees the {@code w_before} buffers.
+   */
+  @Override
+  public void close() {
+    optimizer.releaseBuffers();
+  }
+
+  private List<String> freeze(List<String> groupNames) {
+    List<String> names = new ArrayList<>();
+    for (String group : groupNames) {
+      int k = tuner.layout().indexOf(group);
+      for (GroupMember member : groups.membersById().values().stream().flatMap(List::stream)
+          .filter(m -> m.group() == k && m.wholeTensor()).toList()) {
+        member.parameter().freeze(true);
+        names.add(member.name());
+      }
+    }
+    return names;
+  }
+
+  private static void checkBatch(NDList data, NDList labels) {
+    if (data == null || data.isEmpty() || data.head().getShape().size() == 0) {
+      throw new IllegalArgumentException("the probe batch is empty: Hi-DLR needs at least one"
+          + " example to measure the loss on (check the dataset and the batch size)");
+    }
+    Objects.requireNonNull(labels, "probe labels");
+  }
+
+  private void checkFinite(List<Replica> replicas) {
+    for (Replica replica : replicas) {
+      float sum;
+      try (NDArray total = replica.delta.abs().sum()) {
+        sum = total.toType(DataType.FLOAT32, false).getFloat();
+      }
+      if (!Float.isFinite(sum)) {
+        throw new NonFiniteUpdateException("the base optimizer's update of parameter "
+            + replica.describe() + " is not finite: the gradient exploded or the loss was NaN."
+            + " The weights were left as they were before this step. Lower the initial rate,"
+            + " clip gradients, or check the data for NaN or infinite values.");
+      }
+    }
+  }
+
+  /** A parameter replica with its saved weights and update during one step. */
+  private final class Replica {
+    final NDArray weight;
+    final NDArray before;
+    final NDArray delta;
+    final List<GroupMember> members;
+    final double[] current;
+
+    Replica(CapturingOptimizer.Capture capture, List<GroupMember> members) {
+      this.weight = capture.weight;
+      this.before = capture.before;
+      this.delta = JniUtils.getGradient((PtNDArray) capture.weight);
+      this.members = members;
+      this.current = new double[members.size()];
+      if (members.isEmpty()) {
+        throw new IllegalStateException("parameter " + capture.parameterId + " was updated by the"
+            + " optimizer but is in no group; resolve the groups after every parameter is"
+            + " created, and freeze parameters outside them");
+      }
+    }
+
+    String describe() {
+      return "\"" + members.get(0).name() + "\"";
+    }
+
+    /** {@code w = w_before − Σ scale_k Δ_(k)} over this tensor's members. */
+    void displace(double[] scales) {
+      boolean same = true;
+      for (int i = 0; i < members.size(); i++) {
+        same &= current[i] == scales[members.get(i).group()];
+      }
+      if (same) {
+        return;
+      }
+      Tensors.assign(weight, before);
+      if (members.size() == 1 && members.get(0).wholeTensor()) {
+        double scale = scales[members.get(0).group()];
+        if (scale != 0) {
+          try (NDArray step = delta.mul((float) scale)) {
+            weight.subi(step);
+          }
+        }
+        current[0] = scale;
+        return;
+      }
+      Shape shape = weight.getShape();
+      float[] rowScale = new float[(int) shape.get(0)];
+      for (int i = 0; i < members.size(); i++) {
+        GroupMember member = members.get(i);
+        double scale = scales[member.group()];
+        Arrays.fill(rowScale, (int) member.fromRow(), (int) member.toRow(), (float) scale);
+        current[i] = scale;
+      }
+      long[] broadcast = new long[shape.dimension()];
+      Arrays.fill(broadcast, 1);
+      broadcast[0] = shape.get(0);
+      try (NDScope scope = new NDScope()) {
+        scope.suppressNotUsedWarning();
+        NDArray column = weight.getManager().create(rowScale).reshape(new Shape(broadcast));
+        weight.subi(delta.mul(column));
+      }
+    }
+
+    void restore() {
+      boolean displaced = false;
+      for (double c : current) {
+        displaced |= c != 0;
+      }
+      if (displaced) {
+        Tensors.assign(weight, before);
+        Arrays.fill(current, 0);
+      }
+    }
+
+    void clearDelta() {
+      JniUtils.zeroGrad((PtNDArray) weight);
+    }
+  }
+
+  /** The loss on the probe batch at displaced weights, by forward passes in inference mode. */
+  private final class ForwardProbe implements LossProbe {
+    private final List<Replica> replicas;
+    private final NDList data;
+    private final NDList labels;
+
+    ForwardProbe(List<Replica> replicas, NDList data, NDList labels) {
+      this.replicas = replicas;
+      this.data = data;
+      this.labels = labels;
+    }
+
+    @Override
+    public double loss(double[] displacement) {
+      double[] scales = new double[displacement.length];
+      for (int k = 0; k < scales.length; k++) {
+        scales[k] = displacement[k] / referenceRate;
+      }
+      for (Replica replica : replicas) {
+        replica.displace(scales);
+      }
+      try (NDScope scope = new NDScope()) {
+        scope.suppressNotUsedWarning();
+        NDList prediction = trainer.evaluate(data);
+        NDArray loss = trainer.getLoss().evaluate(labels, prediction);
+        return loss.toType(DataType.FLOAT64, false).getDouble();
+      }
+    }
+
+    @Override
+    public LossPrecision precision() {
+      return LossPrecision.FLOAT32;
+    }
+  }
+
+}

@@ -1,0 +1,728 @@
+package io.github.hidlr.djl.optim;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Block;
+import ai.djl.nn.Parameter;
+import ai.djl.pytorch.engine.PtNDArray;
+import ai.djl.pytorch.jni.JniUtils;
+import ai.djl.training.optimizer.Optimizer;
+import ai.djl.util.Pair;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
+
+/**
+ * Base of the optimizers in this package: an {@link Optimizer} for DJL's PyTorch engine written
+ * with {@link NDArray} operations, whose update is exactly linear in the learning rate.
+ *
+ * <p>Every step is
+ *
+ * <pre>
+ *   g  = clip(rescaleGrad · ∇w)       (to [−c, c], only when optClipGrad(c) was given)
+ *   d  = direction(g, w, state, t)     (subclass; never sees the learning rate)
+ *   w ← w − η · d
+ * </pre>
+ *
+ * <p>with a fixed learning rate {@code η} ({@link #learningRate()}). Subclasses only compute the
+ * direction {@code d}; the learning rate is applied here and nowhere else, so no buffer holds
+ * {@code η}, the state evolves independently of {@code η}, and {@code Δ(c·η) = c·Δ(η)}. Hi-DLR
+ * relies on this: it runs the optimizer once at a reference rate and rescales {@code Δ} per
+ * parameter group.
+ *
+ * <p>Per-parameter state (slots such as Adam's {@code exp_avg}) is kept per parameter id and device
+ * through {@link #withDefaultState}, together with a per-parameter step counter {@code t} (the one
+ * Adam's bias correction needs; it starts at {@code optBeginNumUpdate + 1}). {@link #saveState} and
+ * {@link #loadState} write and read that state keyed by the parameters' full names in a block,
+ * because {@link Parameter#getId()} changes from run to run.
+ *
+ * <p>A non-finite gradient is not rejected: it propagates into the weights and state like in
+ * PyTorch, and detecting it is the caller's job.
+ */
+public abstract class NdOptimizer extends Optimizer {
+
+  /** "HDLO": marks a stream written by {@link #saveState}. */
+  private static final int STATE_MAGIC = 0x48444C4F;
+
+  /** Version of the {@link #saveState} format; bump it when the layout changes. */
+  public static final int STATE_VERSION = 1;
+
+  /** Room for the serialized header of one array on top of its raw data. */
+  private static final int ARRAY_HEADER_ALLOWANCE = 4096;
+
+  private final float learningRate;
+  private final int beginNumUpdate;
+  private final float clipGradient;
+  private final List<String> slotNames;
+  private final Map<String, Map<String, Map<Device, NDArray>>> slots;
+  private final Map<String, Map<Device, Long>> steps = new ConcurrentHashMap<>();
+
+  /**
+   * Creates the common part of an optimizer from a builder that {@code build()} has validated.
+   *
+   * @param builder the validated builder
+   * @param slotNames the names of the per-parameter state arrays this optimizer keeps, in the order
+   *     they are saved
+   */
+  protected NdOptimizer(Builder<?> builder, List<String> slotNames) {
+    super(builder);
+    this.learningRate = builder.learningRate;
+    this.beginNumUpdate = builder.beginNumUpdate;
+    this.clipGradient = builder.clipGradient;
+    this.slotNames = List.copyOf(slotNames);
+    Map<String, Map<String, Map<Device, NDArray>>> map = new LinkedHashMap<>();
+    for (String slot : this.slotNames) {
+      map.put(slot, new ConcurrentHashMap<>());
+    }
+    this.slots = Map.copyOf(map);
+  }
+
+  /**
+   * Returns the fixed learning rate {@code η} this optimizer multiplies every direction by.
+   *
+   * @return the learning rate, finite and {@code > 0}
+   */
+  public final float learningRate() {
+    return learningRate;
+  }
+
+  /**
+   * Returns the names of the per-parameter state arrays (slots) this optimizer keeps.
+   *
+   * @return the slot names, in the order {@link #saveState} writes them
+   */
+  public final List<String> slotNames() {
+    return slotNames;
+  }
+
+  /**
+   * Computes the step direction {@code d} of one parameter; the caller applies {@code w ← w − η·d}.
+   *
+   * <p>Runs with grad mode off inside an {@link NDScope}: temporaries need not be closed, and state
+   * arrays obtained from {@link #state} may be updated in place. The returned array may be a state
+   * array; it is only read.
+   *
+   * @param parameterId the id of the parameter (changes from run to run)
+   * @param weight the parameter, not to be modified here
+   * @param grad the rescaled and clipped gradient, a temporary this method may modify in place
+   * @param step the 1-based step number {@code t} of this parameter
+   * @return the direction {@code d}, with the shape of {@code weight}
+   */
+  protected abstract NDArray direction(String parameterId, NDArray weight, NDArray grad, long step);
+
+  /** {@inheritDoc} */
+  @Override
+  public final void update(String parameterId, NDArray weight, NDArray grad) {
+    if (!(weight instanceof PtNDArray)) {
+      throw new IllegalArgumentException(
+          getClass().getSimpleName()
+              + " runs on DJL's PyTorch engine only; parameter "
+              + parameterId
+              + " is a "
+              + weight.getClass().getName()
+              + ". Use the PyTorch engine (ai.djl.pytorch:pytorch-engine).");
+    }
+    Device device = weight.getDevice();
+    long step = currentStep(parameterId, device) + 1;
+    // step() usually runs inside a GradientCollector, where grad mode is on and an in-place
+    // op on a leaf that requires grad throws; grad mode is thread-local, so restore it.
+    boolean gradMode = JniUtils.isGradMode();
+    JniUtils.setGradMode(false);
+    try (NDScope scope = new NDScope()) {
+      scope.suppressNotUsedWarning();
+      // A copy even when rescaleGrad is 1: the caller's array must stay untouched, and
+      // direction() may reuse this one in place.
+      NDArray g = grad.mul(rescaleGrad);
+      if (clipGradient > 0f) {
+        g = g.maximum(-clipGradient).minimum(clipGradient);
+      }
+      NDArray d = direction(parameterId, weight, g, step);
+      // The only place η enters: Δ = −η·d, linear in η by construction.
+      weight.subi(d.mul(learningRate));
+      // DJL hands update() a duplicate of the gradient; the real .grad must be zeroed here
+      // or it accumulates over steps (DJL's own optimizers do the same natively).
+      if (weight.hasGradient()) {
+        JniUtils.zeroGrad((PtNDArray) weight);
+      }
+    } finally {
+      JniUtils.setGradMode(gradMode);
+    }
+    steps.computeIfAbsent(parameterId, k -> new ConcurrentHashMap<>()).put(device, step);
+  }
+
+  /**
+   * Returns the state array {@code slot} of a parameter on the weight's device, creating it with
+   * {@code init} on first use. The array outlives the step's {@link NDScope}; update it in place.
+   *
+   * @param slot one of {@link #slotNames()}
+   * @param parameterId the parameter id given to {@link #direction}
+   * @param weight the parameter (gives the device)
+   * @param init creates the initial value; its result is detached and owned by this optimizer
+   * @return the live state array
+   */
+  protected final NDArray state(
+      String slot, String parameterId, NDArray weight, Function<String, NDArray> init) {
+    NDArray s = withDefaultState(slotMap(slot), parameterId, weight.getDevice(), init);
+    // Created inside update()'s scope; without this the scope would close the state.
+    NDScope.unregister(s);
+    return s;
+  }
+
+  /**
+   * Tells whether the state array {@code slot} of a parameter exists yet (on any device).
+   *
+   * @param slot one of {@link #slotNames()}
+   * @param parameterId the parameter id given to {@link #direction}
+   * @return whether the slot was created or loaded for this parameter
+   */
+  protected final boolean hasState(String slot, String parameterId) {
+    return slotMap(slot).containsKey(parameterId);
+  }
+
+  /**
+   * Adds the L2 weight decay term to a gradient in place: {@code g ← g + λ·w}.
+   *
+   * @param grad the gradient temporary, modified in place
+   * @param weight the parameter
+   * @param weightDecay the coefficient {@code λ}; nothing happens for 0
+   * @return {@code grad}
+   */
+  protected static NDArray addWeightDecay(NDArray grad, NDArray weight, float weightDecay) {
+    if (weightDecay != 0f) {
+      grad.addi(weight.mul(weightDecay));
+    }
+    return grad;
+  }
+
+  private Map<String, Map<Device, NDArray>> slotMap(String slot) {
+    Map<String, Map<Device, NDArray>> map = slots.get(slot);
+    if (map == null) {
+      throw new IllegalStateException(
+          "slot \""
+              + slot
+              + "\" is not declared by "
+              + getClass().getSimpleName()
+              + "; declared slots: "
+              + slotNames);
+    }
+    return map;
+  }
+
+  private long currentStep(String parameterId, Device device) {
+    Map<Device, Long> perDevice = steps.get(parameterId);
+    Long step = perDevice == null ? null : perDevice.get(device);
+    return step == null ? beginNumUpdate : step;
+  }
+
+  /**
+   * Describes the options shared by all optimizers here, for {@code toString()}.
+   *
+   * @return e.g. {@code "learningRate=0.01, rescaleGrad=1.0, clipGrad=off, beginNumUpdate=0"}
+   */
+  protected final String commonConfig() {
+    return "learningRate="
+        + learningRate
+        + ", rescaleGrad="
+        + rescaleGrad
+        + ", clipGrad="
+        + (clipGradient > 0f ? Float.toString(clipGradient) : "off")
+        + ", beginNumUpdate="
+        + beginNumUpdate;
+  }
+
+  /**
+   * Writes the state of the parameters of {@code block}: for each parameter this optimizer has
+   * updated, its full name (as in {@link Block#getParameters()}), its step counter and its slots.
+   *
+   * <p>Layout (version {@value #STATE_VERSION}): magic {@code "HDLO"}, version, optimizer class
+   * name, slot names, then per parameter: name, step, and per slot a presence flag and the {@link
+   * NDArray#encode()} bytes. Parameters never updated (e.g. frozen) are not written.
+   *
+   * @param block the block whose parameters this optimizer trains
+   * @param out the stream to write to; flushed, not closed
+   * @throws IOException if writing fails
+   */
+  public void saveState(Block block, DataOutputStream out) throws IOException {
+    Objects.requireNonNull(block, "block");
+    Objects.requireNonNull(out, "out");
+    List<String> names = new ArrayList<>();
+    List<String> ids = new ArrayList<>();
+    for (Pair<String, Parameter> p : block.getParameters()) {
+      String id = p.getValue().getId();
+      if (steps.containsKey(id) || slots.values().stream().anyMatch(m -> m.containsKey(id))) {
+        names.add(p.getKey());
+        ids.add(id);
+      }
+    }
+    out.writeInt(STATE_MAGIC);
+    out.writeInt(STATE_VERSION);
+    out.writeUTF(getClass().getName());
+    out.writeInt(slotNames.size());
+    for (String slot : slotNames) {
+      out.writeUTF(slot);
+    }
+    out.writeInt(names.size());
+    for (int i = 0; i < names.size(); i++) {
+      String id = ids.get(i);
+      out.writeUTF(names.get(i));
+      Map<Device, Long> perDevice = steps.get(id);
+      long step =
+          perDevice == null
+              ? beginNumUpdate
+              : perDevice.values().stream().mapToLong(Long::longValue).max().orElse(beginNumUpdate);
+      out.writeLong(step);
+      for (String slot : slotNames) {
+        Map<Device, NDArray> perDeviceState = slots.get(slot).get(id);
+        if (perDeviceState == null || perDeviceState.isEmpty()) {
+          out.writeBoolean(false);
+          continue;
+        }
+        // Every device holds the same values (same aggregated gradient); any one will do.
+        byte[] bytes = perDeviceState.values().iterator().next().encode();
+        out.writeBoolean(true);
+        out.writeInt(bytes.length);
+        out.write(bytes);
+      }
+    }
+    out.flush();
+  }
+
+  /**
+   * Reads state written by {@link #saveState} and installs it for the parameters of {@code block},
+   * replacing any state this optimizer holds for them. Parameters of the block absent from the
+   * stream start fresh, as they would have in the saving run. Nothing is installed unless the whole
+   * stream is valid.
+   *
+   * @param block the block, initialized, with the same parameter names and shapes as when saved
+   * @param manager the manager to decode arrays with (they are then owned by this optimizer)
+   * @param in the stream to read from; not closed
+   * @throws IllegalArgumentException if the stream is not optimizer state, has another version,
+   *     comes from another optimizer or slot layout, names a parameter the block lacks, or holds an
+   *     array of the wrong shape or type
+   * @throws IOException if reading fails
+   */
+  public void loadState(Block block, NDManager manager, DataInputStream in) throws IOException {
+    Objects.requireNonNull(block, "block");
+    Objects.requireNonNull(manager, "manager");
+    Objects.requireNonNull(in, "in");
+    Map<String, Parameter> byName = new LinkedHashMap<>();
+    for (Pair<String, Parameter> p : block.getParameters()) {
+      byName.put(p.getKey(), p.getValue());
+    }
+    List<LoadedParameter> loaded = new ArrayList<>();
+    boolean ok = false;
+    try {
+      readState(byName, manager, in, loaded);
+      ok = true;
+    } catch (EOFException e) {
+      throw new IllegalArgumentException(
+          "optimizer state stream ends early: it is truncated or not written by"
+              + " NdOptimizer.saveState",
+          e);
+    } finally {
+      if (!ok) {
+        for (LoadedParameter lp : loaded) {
+          lp.close();
+        }
+      }
+    }
+    install(byName, loaded);
+  }
+
+  private void readState(
+      Map<String, Parameter> byName,
+      NDManager manager,
+      DataInputStream in,
+      List<LoadedParameter> loaded)
+      throws IOException {
+    int magic = in.readInt();
+    if (magic != STATE_MAGIC) {
+      throw new IllegalArgumentException(
+          String.format(
+              Locale.ROOT,
+              "not an optimizer state stream: magic 0x%08X, expected 0x%08X (\"HDLO\");"
+                  + " pass a stream written by NdOptimizer.saveState",
+              magic,
+              STATE_MAGIC));
+    }
+    int version = in.readInt();
+    if (version != STATE_VERSION) {
+      throw new IllegalArgumentException(
+          "optimizer state version "
+              + version
+              + " is not supported; this build reads"
+              + " version "
+              + STATE_VERSION);
+    }
+    String type = in.readUTF();
+    if (!type.equals(getClass().getName())) {
+      throw new IllegalArgumentException(
+          "optimizer state was saved by "
+              + type
+              + ", cannot load it into "
+              + getClass().getName()
+              + "; load it into the same optimizer type");
+    }
+    int slotCount = in.readInt();
+    checkCount(slotCount, "slot count");
+    List<String> savedSlots = new ArrayList<>();
+    for (int i = 0; i < slotCount; i++) {
+      savedSlots.add(in.readUTF());
+    }
+    if (!savedSlots.equals(slotNames)) {
+      throw new IllegalArgumentException(
+          "optimizer state has slots "
+              + savedSlots
+              + " but this "
+              + toString()
+              + " keeps "
+              + slotNames
+              + "; build the optimizer with the same options (momentum, centered, ...)"
+              + " as the one that saved it");
+    }
+    int count = in.readInt();
+    checkCount(count, "parameter count");
+    Map<String, Boolean> seen = new HashMap<>();
+    for (int i = 0; i < count; i++) {
+      String name = in.readUTF();
+      Parameter parameter = byName.get(name);
+      if (parameter == null) {
+        throw new IllegalArgumentException(
+            "optimizer state names parameter \""
+                + name
+                + "\", which the block does not"
+                + " have; known parameters: "
+                + byName.keySet()
+                + ". Load into the same architecture that saved it");
+      }
+      if (seen.put(name, Boolean.TRUE) != null) {
+        throw new IllegalArgumentException(
+            "optimizer state names parameter \"" + name + "\" twice; the stream is" + " corrupt");
+      }
+      if (!parameter.isInitialized()) {
+        throw new IllegalArgumentException(
+            "parameter \""
+                + name
+                + "\" is not initialized; initialize the block"
+                + " (trainer.initialize(...)) before loadState");
+      }
+      NDArray array = parameter.getArray();
+      long step = in.readLong();
+      if (step < 0) {
+        throw new IllegalArgumentException(
+            "optimizer state gives parameter \""
+                + name
+                + "\" step "
+                + step
+                + " (< 0); the stream is corrupt");
+      }
+      LoadedParameter lp = new LoadedParameter(parameter, step);
+      loaded.add(lp);
+      for (String slot : slotNames) {
+        if (in.readBoolean()) {
+          lp.arrays.put(slot, readArray(in, manager, name, slot, array));
+        }
+      }
+    }
+  }
+
+  private static NDArray readArray(
+      DataInputStream in, NDManager manager, String name, String slot, NDArray weight)
+      throws IOException {
+    int length = in.readInt();
+    long limit = weight.size() * 8L + ARRAY_HEADER_ALLOWANCE;
+    if (length < 0 || length > limit) {
+      throw new IllegalArgumentException(
+          "optimizer state gives slot "
+              + slot
+              + " of parameter \""
+              + name
+              + "\" "
+              + length
+              + " bytes, outside [0, "
+              + limit
+              + "] for shape "
+              + weight.getShape()
+              + "; the stream is corrupt");
+    }
+    byte[] bytes = new byte[length];
+    in.readFully(bytes);
+    NDArray decoded;
+    try {
+      decoded = manager.decode(bytes);
+    } catch (RuntimeException e) {
+      throw new IllegalArgumentException(
+          "cannot decode slot "
+              + slot
+              + " of parameter \""
+              + name
+              + "\"; the stream is"
+              + " corrupt",
+          e);
+    }
+    // Owned by this optimizer from now on, like withDefaultState's arrays; a caller's
+    // NDScope or manager must not close it.
+    NDScope.unregister(decoded);
+    decoded.detach();
+    Shape shape = decoded.getShape();
+    DataType type = decoded.getDataType();
+    if (!shape.equals(weight.getShape()) || type != weight.getDataType()) {
+      decoded.close();
+      throw new IllegalArgumentException(
+          "slot "
+              + slot
+              + " of parameter \""
+              + name
+              + "\" has shape "
+              + shape
+              + " and type "
+              + type
+              + ", but the parameter has shape "
+              + weight.getShape()
+              + " and type "
+              + weight.getDataType()
+              + "; load into the same architecture that saved it");
+    }
+    return decoded;
+  }
+
+  private static void checkCount(int count, String what) {
+    if (count < 0) {
+      throw new IllegalArgumentException(
+          "optimizer state gives " + what + " " + count + " (< 0); the stream is corrupt");
+    }
+  }
+
+  private void install(Map<String, Parameter> byName, List<LoadedParameter> loaded) {
+    for (Parameter parameter : byName.values()) {
+      String id = parameter.getId();
+      steps.remove(id);
+      for (Map<String, Map<Device, NDArray>> map : slots.values()) {
+        Map<Device, NDArray> old = map.remove(id);
+        if (old != null) {
+          old.values().forEach(NDArray::close);
+        }
+      }
+    }
+    for (LoadedParameter lp : loaded) {
+      String id = lp.parameter.getId();
+      Device device = lp.parameter.getArray().getDevice();
+      Map<Device, Long> stepMap = new ConcurrentHashMap<>();
+      stepMap.put(device, lp.step);
+      steps.put(id, stepMap);
+      for (Map.Entry<String, NDArray> e : lp.arrays.entrySet()) {
+        NDArray array = e.getValue();
+        if (!array.getDevice().equals(device)) {
+          NDArray moved = array.toDevice(device, true);
+          NDScope.unregister(moved);
+          moved.detach();
+          array.close();
+          array = moved;
+        }
+        Map<Device, NDArray> perDevice = new ConcurrentHashMap<>();
+        perDevice.put(device, array);
+        slots.get(e.getKey()).put(id, perDevice);
+      }
+    }
+  }
+
+  /** State of one parameter read from a stream, installed only once the whole stream is valid. */
+  private static final class LoadedParameter implements AutoCloseable {
+    final Parameter parameter;
+    final long step;
+    final Map<String, NDArray> arrays = new LinkedHashMap<>();
+
+    LoadedParameter(Parameter parameter, long step) {
+      this.parameter = parameter;
+      this.step = step;
+    }
+
+    @Override
+    public void close() {
+      arrays.values().forEach(NDArray::close);
+    }
+  }
+
+  /**
+   * The options every optimizer here shares: the learning rate (required) and DJL's common options,
+   * validated in {@code build()}.
+   *
+   * @param <B> the concrete builder
+   */
+  public abstract static class Builder<B extends Builder<B>> extends OptimizerBuilder<B> {
+
+    private float learningRate = Float.NaN;
+    private boolean learningRateSet;
+    private Float weightDecay;
+    private float rescale = 1f;
+    private float clipGradient = -1f;
+    private int beginNumUpdate;
+
+    /** Creates a builder; concrete builders are obtained from {@link Optimizers}. */
+    protected Builder() {}
+
+    /**
+     * Sets the fixed learning rate {@code η}; required.
+     *
+     * @param learningRate a finite value {@code > 0}
+     * @return this builder
+     */
+    public B setLearningRate(float learningRate) {
+      this.learningRate = learningRate;
+      this.learningRateSet = true;
+      return self();
+    }
+
+    /**
+     * Sets the weight decay {@code λ}; what it means depends on the optimizer (L2 added to the
+     * gradient, or decoupled for AdamW). Defaults to 0 (0.01 for AdamW).
+     *
+     * @param weightDecay a finite value {@code ≥ 0}
+     * @return this builder
+     */
+    public B optWeightDecay(float weightDecay) {
+      this.weightDecay = weightDecay;
+      super.optWeightDecays(weightDecay);
+      return self();
+    }
+
+    /**
+     * Same as {@link #optWeightDecay(float)}; DJL's name, kept so both spellings set one value.
+     *
+     * @param weightDecays a finite value {@code ≥ 0}
+     * @return this builder
+     */
+    @Override
+    public B optWeightDecays(float weightDecays) {
+      return optWeightDecay(weightDecays);
+    }
+
+    /**
+     * Sets the factor the gradient is multiplied by before anything else (e.g. {@code
+     * 1/batchSize}). Defaults to 1.
+     *
+     * @param rescaleGrad a finite value {@code > 0}
+     * @return this builder
+     */
+    @Override
+    public B setRescaleGrad(float rescaleGrad) {
+      this.rescale = rescaleGrad;
+      return super.setRescaleGrad(rescaleGrad);
+    }
+
+    /**
+     * Clips the rescaled gradient elementwise to {@code [−clipGrad, clipGrad]} (symmetric, unlike
+     * DJL's PyTorch Sgd/Adam, which only clamp from above). A negative value turns clipping off,
+     * the default.
+     *
+     * @param clipGrad a value {@code > 0}, or {@code < 0} for no clipping
+     * @return this builder
+     */
+    @Override
+    public B optClipGrad(float clipGrad) {
+      this.clipGradient = clipGrad;
+      return super.optClipGrad(clipGrad);
+    }
+
+    /**
+     * Sets the step counter a parameter starts from: its first step is {@code beginNumUpdate + 1}.
+     * Only Adam's bias correction reads it. Defaults to 0.
+     *
+     * @param beginNumUpdate a value {@code ≥ 0}
+     * @return this builder
+     */
+    @Override
+    public B optBeginNumUpdate(int beginNumUpdate) {
+      this.beginNumUpdate = beginNumUpdate;
+      return super.optBeginNumUpdate(beginNumUpdate);
+    }
+
+    /**
+     * Returns the weight decay, or {@code defaultValue} when none was set.
+     *
+     * @param defaultValue the optimizer's default
+     * @return the weight decay to use
+     */
+    protected final float weightDecayOr(float defaultValue) {
+      return weightDecay == null ? defaultValue : weightDecay;
+    }
+
+    /**
+     * Checks the shared options; concrete builders call it first in {@code build()} and then check
+     * their own.
+     *
+     * @throws IllegalArgumentException naming the bad value and the fix
+     */
+    protected void validate() {
+      check(
+          learningRateSet,
+          "learning rate is required: call setLearningRate(η) with a finite η > 0");
+      check(
+          Float.isFinite(learningRate) && learningRate > 0f,
+          "learning rate must be finite and > 0, got "
+              + learningRate
+              + "; pass e.g. setLearningRate(0.01f)");
+      if (weightDecay != null) {
+        check(
+            Float.isFinite(weightDecay) && weightDecay >= 0f,
+            "weight decay must be finite and >= 0, got " + weightDecay + "; use 0 for none");
+      }
+      check(
+          Float.isFinite(rescale) && rescale > 0f,
+          "rescaleGrad must be finite and > 0, got " + rescale + "; use 1 for none");
+      check(
+          !Float.isNaN(clipGradient) && clipGradient != 0f,
+          "clipGrad must be > 0 (clip to [-c, c]) or < 0 (off), got " + clipGradient);
+      check(beginNumUpdate >= 0, "beginNumUpdate must be >= 0, got " + beginNumUpdate);
+    }
+
+    /**
+     * Throws an {@link IllegalArgumentException} with {@code message} unless {@code ok}.
+     *
+     * @param ok the condition that must hold
+     * @param message names the bad value and the fix
+     */
+    protected static void check(boolean ok, String message) {
+      if (!ok) {
+        throw new IllegalArgumentException(message);
+      }
+    }
+
+    /**
+     * Checks {@code value ∈ [0, 1)}, the range of momenta, betas and decay rates.
+     *
+     * @param name the option's name, e.g. {@code "momentum"}
+     * @param value the value
+     * @param fix how to call the option correctly
+     */
+    protected static void checkUnitInterval(String name, float value, String fix) {
+      check(value >= 0f && value < 1f, name + " must be in [0, 1), got " + value + "; " + fix);
+    }
+
+    /**
+     * Checks that an epsilon is finite and {@code > 0}.
+     *
+     * @param value the value
+     * @param fix how to call the option correctly
+     */
+    protected static void checkEpsilon(float value, String fix) {
+      check(
+          Float.isFinite(value) && value > 0f,
+          "epsilon must be finite and > 0, got " + value + "; " + fix);
+    }
+  }
+}
