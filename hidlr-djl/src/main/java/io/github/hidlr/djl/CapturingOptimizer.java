@@ -7,6 +7,7 @@ import ai.djl.ndarray.NDScope;
 import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.optimizer.Optimizer;
+import io.github.hidlr.djl.optim.NdOptimizer;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -76,6 +77,16 @@ public final class CapturingOptimizer extends Optimizer {
     }
     builder.referenceRate = referenceRate;
     return new CapturingOptimizer(builder);
+  }
+
+  /**
+   * Wraps one of hidlr's optimizers, whose constant learning rate is the reference rate.
+   *
+   * @param base the base optimizer
+   * @return the wrapper
+   */
+  public static CapturingOptimizer wrap(NdOptimizer base) {
+    return wrap(base, base.learningRate());
   }
 
   /**

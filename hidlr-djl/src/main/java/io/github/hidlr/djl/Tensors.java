@@ -12,7 +12,7 @@ import ai.djl.ndarray.index.NDIndex;
  * (and dangling once the source is freed). {@link #assign} is a native element-wise copy into
  * the destination's own storage.
  */
-final class Tensors {
+public final class Tensors {
 
   private static final NDIndex ALL = new NDIndex("...");
 
@@ -25,7 +25,7 @@ final class Tensors {
    * @param destination written in place; shape and type equal to the source's
    * @param source read
    */
-  static void assign(NDArray destination, NDArray source) {
+  public static void assign(NDArray destination, NDArray source) {
     try (NDScope scope = new NDScope()) {
       scope.suppressNotUsedWarning();
       destination.set(ALL, source);

@@ -1,0 +1,249 @@
+package io.github.hidlr.djl.train;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import ai.djl.Model;
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Activation;
+import ai.djl.nn.Parameter;
+import ai.djl.nn.SequentialBlock;
+import ai.djl.nn.core.Linear;
+import ai.djl.training.DefaultTrainingConfig;
+import ai.djl.training.Trainer;
+import ai.djl.training.dataset.ArrayDataset;
+import ai.djl.training.loss.Loss;
+import ai.djl.util.Pair;
+import io.github.hidlr.core.tuner.FreezePolicy;
+import io.github.hidlr.core.tuner.TunerConfig;
+import io.github.hidlr.djl.CapturingOptimizer;
+import io.github.hidlr.djl.HiDlrStepper;
+import io.github.hidlr.djl.group.GroupSpec;
+import io.github.hidlr.djl.group.ParameterGroups;
+import io.github.hidlr.djl.optim.Optimizers;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class HiDlrFitTest {
+
+  private static final int N = 192;
+  private static final int FEATURES = 6;
+  private static final int CLASSES = 3;
+
+  /** A model, its trainer and stepper, and synthetic data, all seeded. */
+  private static final class Run implements AutoCloseable {
+    final Model model;
+    final Trainer trainer;
+    final HiDlrStepper stepper;
+    final ArrayDataset train;
+    final ArrayDataset validation;
+
+    Run(TunerConfig config) {
+      Engine.getInstance().setRandomSeed(11);
+      model = Model.newInstance("mlp");
+      model.setBlock(new SequentialBlock().add(Linear.builder().setUnits(16).build())
+          .add(Activation::relu).add(Linear.builder().setUnits(CLASSES).build()));
+      CapturingOptimizer capture = CapturingOptimizer.wrap(
+          Optimizers.sgd().setLearningRate(0.1f).optMomentum(0.9f).build());
+      trainer = model.newTrainer(
+          new DefaultTrainingConfig(Loss.softmaxCrossEntropyLoss()).optOptimizer(capture));
+      trainer.initialize(new Shape(1, FEATURES));
+      ParameterGroups groups = ParameterGroups.builder()
+          .add(GroupSpec.pattern("hidden", "01Linear_.*"))
+          .add(GroupSpec.pattern("head", "03Linear_.*")).build();
+      stepper = HiDlrStepper.create(trainer, capture, groups.resolve(model.getBlock()), config);
+      NDManager manager = model.getNDManager();
+      train = dataset(manager, 1);
+      validation = dataset(manager, 2);
+    }
+
+    private static ArrayDataset dataset(NDManager manager, long seed) {
+      Random random = new Random(seed);
+      float[][] x = new float[N][FEATURES];
+      float[] y = new float[N];
+      for (int i = 0; i < N; i++) {
+        double best = Double.NEGATIVE_INFINITY;
+        for (int j = 0; j < FEATURES; j++) {
+          x[i][j] = (float) random.nextGaussian();
+        }
+        for (int c = 0; c < CLASSES; c++) {
+          double score = x[i][c] - 0.5 * x[i][c + 3];
+          if (score > best) {
+            best = score;
+            y[i] = c;
+          }
+        }
+      }
+      return new ArrayDataset.Builder().setData(manager.create(x))
+          .optLabels(manager.create(y)).setSampling(32, true).build();
+    }
+
+    Map<String, float[]> weights() {
+      Map<String, float[]> out = new LinkedHashMap<>();
+      for (Pair<String, Parameter> p : model.getBlock().getParameters()) {
+        out.put(p.getKey(), p.getValue().getArray().toFloatArray());
+      }
+      return out;
+    }
+
+    @Override
+    public void close() {
+      stepper.close();
+      trainer.close();
+      model.close();
+    }
+  }
+
+  private static TunerConfig config() {
+    return TunerConfig.hiDlr().setInitialRate(0.05).optProbeEvery(2).build();
+  }
+
+  @Test
+  void trainsReportsEveryProbeAndLowersTheValidationLoss() {
+    try (Run run = new Run(config())) {
+      List<StepEvent> events = new ArrayList<>();
+      FitResult result = HiDlrFit.builder().setEpochs(4).optSeed(3)
+          .addListener(new HiDlrListener() {
+            @Override
+            public void onStep(StepEvent event) {
+              events.add(event);
+            }
+          }).build().fit(run.trainer, run.stepper, run.train, run.validation);
+      assertThat(result.steps()).isEqualTo(4 * (N / 32));
+      assertThat(events).hasSize((int) result.steps());
+      long probes = events.stream().filter(e -> e.outcome().report().isPresent()).count();
+      assertThat(probes).isEqualTo(result.steps() / 2);
+      events.stream().flatMap(e -> e.outcome().report().stream()).forEach(report ->
+          assertThat(report.groups()).extracting(g -> g.group()).containsExactly("hidden", "head"));
+      double first = result.epochs().get(0).validationLoss();
+      double last = result.epochs().get(3).validationLoss();
+      assertThat(last).isLessThan(0.7 * first);
+      double[] rates = result.epochs().get(3).rates();
+      assertThat(rates).hasSize(2);
+      assertThat(rates[0]).isPositive();
+      assertThat(rates[1]).isPositive();
+    }
+  }
+
+  @Test
+  void resumingFromACheckpointRepeatsTheRunBitForBit(@TempDir Path dir) throws IOException {
+    Map<String, float[]> uninterrupted;
+    try (Run run = new Run(config())) {
+      HiDlrFit.builder().setEpochs(3).optSeed(3).build()
+          .fit(run.trainer, run.stepper, run.train, null);
+      uninterrupted = run.weights();
+    }
+    try (Run first = new Run(config())) {
+      HiDlrFit.builder().setEpochs(2).optSeed(3).optCheckpointDir(dir).build()
+          .fit(first.trainer, first.stepper, first.train, null);
+    }
+    try (Run resumed = new Run(config())) {
+      int next = Checkpoint.restore(dir, resumed.model, resumed.stepper);
+      assertThat(next).isEqualTo(2);
+      HiDlrFit.builder().setEpochs(3).optStartEpoch(next).optSeed(3).build()
+          .fit(resumed.trainer, resumed.stepper, resumed.train, null);
+      Map<String, float[]> weights = resumed.weights();
+      for (Map.Entry<String, float[]> entry : uninterrupted.entrySet()) {
+        assertThat(weights.get(entry.getKey())).as(entry.getKey())
+            .containsExactly(entry.getValue());
+      }
+    }
+  }
+
+  @Test
+  void corruptMissingAndMismatchedCheckpointsAreClearErrors(@TempDir Path dir)
+      throws IOException {
+    try (Run run = new Run(config())) {
+      assertThatThrownBy(() -> Checkpoint.restore(dir, run.model, run.stepper))
+          .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("no checkpoint");
+      Checkpoint.save(dir, run.model, run.stepper, 1);
+      byte[] bytes = Files.readAllBytes(dir.resolve("parameters.ndlist"));
+      bytes[bytes.length / 2] ^= 0x5A;
+      Files.write(dir.resolve("parameters.ndlist"), bytes);
+      assertThatThrownBy(() -> Checkpoint.restore(dir, run.model, run.stepper))
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("corrupt checkpoint")
+          .hasMessageContaining("parameters.ndlist fails its CRC-32 check");
+    }
+    try (Run run = new Run(config())) {
+      Checkpoint.save(dir, run.model, run.stepper, 1);
+    }
+    Engine.getInstance().setRandomSeed(11);
+    try (Model other = Model.newInstance("other")) {
+      other.setBlock(Linear.builder().setUnits(CLASSES).build());
+      CapturingOptimizer capture = CapturingOptimizer.wrap(
+          Optimizers.sgd().setLearningRate(0.1f).optMomentum(0.9f).build());
+      try (Trainer trainer = other.newTrainer(
+          new DefaultTrainingConfig(Loss.softmaxCrossEntropyLoss()).optOptimizer(capture))) {
+        trainer.initialize(new Shape(1, FEATURES));
+        HiDlrStepper stepper = HiDlrStepper.create(trainer, capture,
+            ParameterGroups.single("all").resolve(other.getBlock()), config());
+        assertThatThrownBy(() -> Checkpoint.restore(dir, other, stepper))
+            .isInstanceOf(IllegalArgumentException.class)
+            .hasMessageContaining("holds 4 parameters but the model has 2");
+      }
+    }
+  }
+
+  @Test
+  void influenceFreezingStopsGroupsAndReportsTheTime() {
+    TunerConfig freezing = TunerConfig.hiDlr().setInitialRate(0.05).optProbeEvery(1)
+        .optFreeze(new FreezePolicy(1e12, 6, 1)).build();
+    try (Run run = new Run(freezing)) {
+      FitResult result = HiDlrFit.builder().setEpochs(2).optSeed(3).build()
+          .fit(run.trainer, run.stepper, run.train, null);
+      // everything is below ψ = 1e12, so all but the most influential group freeze at step 6
+      assertThat(result.frozen()).isNotEmpty().allSatisfy(f -> assertThat(f.step()).isEqualTo(6));
+      List<String> frozenNames = result.frozen().stream().map(FitResult.FrozenParameter::name)
+          .toList();
+      assertThat(frozenNames).allSatisfy(name -> assertThat(
+          run.model.getBlock().getParameters().get(name).requiresGradient()).isFalse());
+      assertThat(result.meanStepMillisAfterFreeze()).isPositive();
+      assertThat(result.meanStepMillisBeforeFreeze()).isPositive();
+      Map<String, float[]> before = run.weights();
+      HiDlrFit.builder().setEpochs(1).optSeed(9).build()
+          .fit(run.trainer, run.stepper, run.train, null);
+      Map<String, float[]> after = run.weights();
+      for (String name : before.keySet()) {
+        if (frozenNames.contains(name)) {
+          assertThat(after.get(name)).as(name).containsExactly(before.get(name));
+        } else {
+          assertThat(after.get(name)).as(name).isNotEqualTo(before.get(name));
+        }
+      }
+    }
+  }
+
+  @Test
+  void fixedProbeSetIsUsedForEveryProbe() {
+    try (Run run = new Run(config())) {
+      NDManager manager = run.model.getNDManager();
+      NDArray x = manager.randomNormal(new Shape(8, FEATURES));
+      NDArray y = manager.create(new float[] {0, 1, 2, 0, 1, 2, 0, 1});
+      List<Double> l0 = new ArrayList<>();
+      HiDlrFit.builder().setEpochs(1).optFixedProbe(new NDList(x), new NDList(y))
+          .addListener(new HiDlrListener() {
+            @Override
+            public void onStep(StepEvent event) {
+              event.outcome().report().ifPresent(r -> l0.add(r.l0()));
+            }
+          }).build().fit(run.trainer, run.stepper, run.train, null);
+      assertThat(l0).hasSize(3);
+      assertThat(HiDlrFit.evaluate(run.trainer, run.validation)).isFinite();
+      assertThatThrownBy(() -> HiDlrFit.builder().optProbeBatch(ProbeBatch.FIXED))
+          .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("optFixedProbe");
+    }
+  }
+}
