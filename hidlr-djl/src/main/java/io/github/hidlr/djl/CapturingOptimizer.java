@@ -120,32 +120,44 @@ public final class CapturingOptimizer extends Optimizer {
       if (previous != null) {
         previous.close();
       }
-      base.update(parameterId, weight, grad);
-      PtNDArray gradient = JniUtils.getGradient((PtNDArray) weight);
-      if (gradient == null) {
-        throw new IllegalStateException("parameter " + parameterId + " has no gradient buffer"
-            + " after the base optimizer's update: run backward before stepping");
-      }
-      try (NDArray delta = gradient) {
-        Tensors.assign(delta, before);
-        delta.subi(weight);
-      }
-      Tensors.assign(weight, before);
       pending.add(new Capture(parameterId, weight, before));
+      base.update(parameterId, weight, grad);
     } finally {
       JniUtils.setGradMode(gradMode);
     }
   }
 
   /**
-   * Hands over the replicas captured since the last call, and forgets them.
+   * Finishes the step's captures and hands them over: for each replica updated since the last
+   * call, stores {@code Δ = w_before − w_after} in its gradient buffer and puts
+   * {@code w_before} back. Done after the whole {@code trainer.step()} rather than inside each
+   * {@link #update}, so base optimizers that finish a step only once every parameter was seen
+   * (Prodigy, D-Adaptation) are captured correctly too.
    *
    * @return the captures of the current step
    */
   List<Capture> drain() {
-    List<Capture> out = new ArrayList<>(pending);
-    pending.clear();
-    return out;
+    boolean gradMode = JniUtils.isGradMode();
+    JniUtils.setGradMode(false);
+    try {
+      for (Capture capture : pending) {
+        PtNDArray gradient = JniUtils.getGradient((PtNDArray) capture.weight);
+        if (gradient == null) {
+          throw new IllegalStateException("parameter " + capture.parameterId + " has no gradient"
+              + " buffer after the base optimizer's update: run backward before stepping");
+        }
+        try (NDArray delta = gradient) {
+          Tensors.assign(delta, capture.before);
+          delta.subi(capture.weight);
+        }
+        Tensors.assign(capture.weight, capture.before);
+      }
+      List<Capture> out = new ArrayList<>(pending);
+      pending.clear();
+      return out;
+    } finally {
+      JniUtils.setGradMode(gradMode);
+    }
   }
 
   /**

@@ -262,7 +262,8 @@ public final class HiDlrStepper implements AutoCloseable {
       broadcast[0] = shape.get(0);
       try (NDScope scope = new NDScope()) {
         scope.suppressNotUsedWarning();
-        NDArray column = weight.getManager().create(rowScale).reshape(new Shape(broadcast));
+        NDArray column = weight.getManager().create(rowScale)
+            .toDevice(weight.getDevice(), false).reshape(new Shape(broadcast));
         weight.subi(delta.mul(column));
       }
     }
