@@ -1,0 +1,61 @@
+package io.github.hidlr.cli;
+
+import java.nio.file.Path;
+import picocli.CommandLine.Option;
+
+/** Options shared by the subcommands that run experiments (a picocli mixin). */
+public final class CommonOptions {
+
+  @Option(names = "--profile", defaultValue = "quick",
+      description = "tiny, quick or full (default: ${DEFAULT-VALUE})",
+      converter = ProfileConverter.class)
+  Profile profile;
+
+  @Option(names = "--seed", defaultValue = "42", description = "random seed (default: ${DEFAULT-VALUE})")
+  long seed;
+
+  @Option(names = "--out", defaultValue = "results",
+      description = "output folder (default: ${DEFAULT-VALUE})")
+  Path out;
+
+  /**
+   * The profile.
+   *
+   * @return the profile
+   */
+  public Profile profile() {
+    return profile;
+  }
+
+  /**
+   * The seed.
+   *
+   * @return the seed
+   */
+  public long seed() {
+    return seed;
+  }
+
+  /**
+   * The output folder.
+   *
+   * @return the folder
+   */
+  public Path out() {
+    return out;
+  }
+
+  /** Parses profile names case-insensitively, naming the allowed values on error. */
+  static final class ProfileConverter implements picocli.CommandLine.ITypeConverter<Profile> {
+    @Override
+    public Profile convert(String value) {
+      for (Profile p : Profile.values()) {
+        if (p.label().equalsIgnoreCase(value)) {
+          return p;
+        }
+      }
+      throw new picocli.CommandLine.TypeConversionException(
+          "unknown profile '" + value + "': use tiny, quick or full");
+    }
+  }
+}

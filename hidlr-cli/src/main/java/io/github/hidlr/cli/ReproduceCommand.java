@@ -1,0 +1,41 @@
+package io.github.hidlr.cli;
+
+import io.github.hidlr.cli.experiment.Experiment;
+import io.github.hidlr.cli.experiment.Experiments;
+import io.github.hidlr.cli.report.ExperimentSummary;
+import io.github.hidlr.cli.report.ReportWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+/** {@code hidlr reproduce}: every experiment, then {@code report.md}. */
+@Command(name = "reproduce", mixinStandardHelpOptions = true,
+    description = "Run every experiment of the paper, then write report.md.")
+public final class ReproduceCommand implements Callable<Integer> {
+
+  @Mixin
+  CommonOptions options;
+
+  @Spec
+  CommandSpec spec;
+
+  @Override
+  public Integer call() throws Exception {
+    List<ExperimentSummary> summaries = new ArrayList<>();
+    Map<String, String> descriptions = new LinkedHashMap<>();
+    for (Experiment experiment : Experiments.all()) {
+      summaries.add(ExperimentRunner.run(experiment, options, spec.commandLine().getOut(), true));
+      descriptions.put(experiment.name(), experiment.description());
+    }
+    Path report = ReportWriter.write(options.out(), summaries, descriptions);
+    spec.commandLine().getOut().println("report: " + report);
+    return 0;
+  }
+}

@@ -1,0 +1,39 @@
+package io.github.hidlr.cli;
+
+import io.github.hidlr.cli.experiment.Experiment;
+import io.github.hidlr.cli.experiment.Experiments;
+import io.github.hidlr.cli.report.ExperimentSummary;
+import io.github.hidlr.cli.report.ReportWriter;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code hidlr run EXPERIMENT}: one experiment. */
+@Command(name = "run", mixinStandardHelpOptions = true,
+    description = "Run one experiment (see 'hidlr list').")
+public final class RunCommand implements Callable<Integer> {
+
+  @Parameters(index = "0", paramLabel = "EXPERIMENT", description = "the experiment's name")
+  String name;
+
+  @Mixin
+  CommonOptions options;
+
+  @Spec
+  CommandSpec spec;
+
+  @Override
+  public Integer call() throws Exception {
+    Experiment experiment = Experiments.named(name);
+    ExperimentSummary summary = ExperimentRunner.run(experiment, options,
+        spec.commandLine().getOut(), true);
+    ReportWriter.write(options.out(), List.of(summary),
+        Map.of(experiment.name(), experiment.description()));
+    return 0;
+  }
+}

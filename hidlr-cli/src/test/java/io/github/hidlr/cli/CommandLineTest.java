@@ -1,0 +1,46 @@
+package io.github.hidlr.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.github.hidlr.cli.report.RunOutput;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class CommandLineTest {
+
+  @Test
+  void helpListAndBadUsageHaveMeaningfulExitCodes() {
+    assertThat(Main.execute("--help")).isZero();
+    assertThat(Main.execute("list")).isZero();
+    assertThat(Main.execute("run", "--help")).isZero();
+    assertThat(Main.execute("run")).isEqualTo(2);
+    assertThat(Main.execute("run", "functions-2d", "--profile", "huge")).isEqualTo(2);
+    assertThat(Main.execute("run", "no-such-experiment", "--profile", "tiny")).isEqualTo(2);
+    assertThat(Main.execute("frobnicate")).isEqualTo(2);
+  }
+
+  @Test
+  void functions2dWritesItsFilesAndTheReport(@TempDir Path out) throws IOException {
+    int code = Main.execute("run", "functions-2d", "--profile", "tiny", "--out", out.toString());
+    assertThat(code).isZero();
+    Path dir = out.resolve("functions-2d");
+    assertThat(dir.resolve("config.json")).exists();
+    assertThat(dir.resolve("ellipse-trace.csv")).exists();
+    assertThat(dir.resolve("beale-rosenbrock-trajectories.png")).exists();
+    assertThat(Files.size(dir.resolve("ellipse-loss.png"))).isGreaterThan(5_000);
+    JsonNode summary = RunOutput.JSON.readTree(dir.resolve("summary.json").toFile());
+    assertThat(summary.get("experiment").asText()).isEqualTo("functions-2d");
+    assertThat(summary.get("profile").asText()).isEqualTo("tiny");
+    JsonNode first = summary.get("results").get(0);
+    assertThat(first.get("task").asText()).isEqualTo("ellipse");
+    assertThat(first.get("method").asText()).isEqualTo("hi-dlr");
+    assertThat(first.get("iterations_to_tol").asInt()).isEqualTo(1);
+    assertThat(first.has("test_accuracy")).isTrue();
+    String report = Files.readString(out.resolve("report.md"));
+    assertThat(report).contains("## functions-2d", "Hi-DLR wins", "beale-rosenbrock-loss.png");
+  }
+}
