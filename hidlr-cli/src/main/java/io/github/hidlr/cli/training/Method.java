@@ -1,0 +1,44 @@
+package io.github.hidlr.cli.training;
+
+import ai.djl.nn.Block;
+import io.github.hidlr.core.tuner.TunerConfig;
+import io.github.hidlr.djl.group.ParameterGroups;
+import io.github.hidlr.djl.optim.NdOptimizer;
+import java.util.function.Function;
+import java.util.function.Supplier;
+
+/**
+ * A way to set learning rates, compared on the same task.
+ *
+ * @param name the method's name in tables ({@code hi-dlr}, {@code ulr-best}, …)
+ * @param optimizer builds the base optimizer at its (reference) rate
+ * @param tuner the Hi-DLR configuration, or {@code null} for a plain run at the optimizer's
+ *     rate
+ * @param groups the grouping for Hi-DLR, from the initialised block; {@code null} for plain
+ */
+public record Method(
+    String name,
+    Supplier<NdOptimizer> optimizer,
+    TunerConfig tuner,
+    Function<Block, ParameterGroups> groups) {
+
+  /**
+   * A plain run of the base optimizer at its own rate.
+   *
+   * @param name the name
+   * @param optimizer the optimizer factory
+   * @return the method
+   */
+  public static Method plain(String name, Supplier<NdOptimizer> optimizer) {
+    return new Method(name, optimizer, null, null);
+  }
+
+  /**
+   * Whether Hi-DLR sets the rates.
+   *
+   * @return true for tuned methods
+   */
+  public boolean tuned() {
+    return tuner != null;
+  }
+}

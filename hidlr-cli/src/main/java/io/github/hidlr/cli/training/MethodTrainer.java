@@ -1,0 +1,159 @@
+package io.github.hidlr.cli.training;
+
+import ai.djl.Model;
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.training.DefaultTrainingConfig;
+import ai.djl.training.GradientCollector;
+import ai.djl.training.Trainer;
+import io.github.hidlr.djl.CapturingOptimizer;
+import io.github.hidlr.djl.HiDlrStepper;
+import io.github.hidlr.djl.StepOutcome;
+import io.github.hidlr.djl.optim.NdOptimizer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.function.LongConsumer;
+
+/**
+ * Trains one {@link Method} on one {@link Task} for a fixed number of mini-batch steps, with
+ * the seed fixing the model's initialisation, the data and the batch order, so every method
+ * of an experiment sees the same run. With Hi-DLR, the probe batch is the next training batch
+ * (as the reference implementation does).
+ */
+public final class MethodTrainer {
+
+  private final long seed;
+  private final int steps;
+  private final int batchSize;
+
+  /**
+   * A trainer.
+   *
+   * @param seed the seed of the model, the data and the batch order
+   * @param steps the budget in steps
+   * @param batchSize the mini-batch size
+   */
+  public MethodTrainer(long seed, int steps, int batchSize) {
+    if (steps < 1 || batchSize < 1) {
+      throw new IllegalArgumentException(
+          "steps " + steps + " and batch size " + batchSize + " must be ≥ 1");
+    }
+    this.seed = seed;
+    this.steps = steps;
+    this.batchSize = batchSize;
+  }
+
+  /**
+   * Trains and evaluates.
+   *
+   * @param task the task
+   * @param method the method
+   * @param onStep called after each step with its index, for progress bars
+   * @return the result
+   */
+  public MethodResult train(Task task, Method method, LongConsumer onStep) {
+    Engine.getInstance().setRandomSeed((int) seed);
+    long begin = System.nanoTime();
+    try (Model model = Model.newInstance(task.name())) {
+      model.setBlock(task.model().get());
+      NdOptimizer base = method.optimizer().get();
+      CapturingOptimizer capture = method.tuned() ? CapturingOptimizer.wrap(base) : null;
+      try (Trainer trainer = model.newTrainer(new DefaultTrainingConfig(task.loss().get())
+          .optOptimizer(method.tuned() ? capture : base))) {
+        trainer.initialize(task.inputShape());
+        if (task.prepare() != null) {
+          task.prepare().accept(model.getBlock());
+        }
+        NDManager manager = model.getNDManager().newSubManager();
+        Task.Data data = task.data().apply(manager);
+        HiDlrStepper stepper = method.tuned() ? HiDlrStepper.create(trainer, capture,
+            method.groups().apply(model.getBlock()).resolve(model.getBlock()), method.tuner())
+            : null;
+        List<String> groupNames = stepper == null ? List.of("all")
+            : stepper.tuner().layout().names();
+        double[] trainLoss = new double[steps];
+        List<double[]> rates = new ArrayList<>(steps);
+        List<MethodResult.Checkpoint> checkpoints = new ArrayList<>();
+        long[] marks = {Math.max(1, steps / 10), Math.max(1, (3 * steps) / 10), steps};
+        Random order = new Random(seed * 31 + 7);
+        long n = data.trainSize();
+        int[] next = sample(order, n);
+        for (int t = 0; t < steps; t++) {
+          int[] current = next;
+          next = sample(order, n);
+          try (NDManager step = manager.newSubManager()) {
+            NDArray idx = step.create(current);
+            NDList x = new NDList(data.trainX().get(idx));
+            NDList y = new NDList(data.trainY().get(idx));
+            x.attach(step);
+            y.attach(step);
+            try (GradientCollector collector = trainer.newGradientCollector()) {
+              NDArray loss = trainer.getLoss().evaluate(y, trainer.forward(x));
+              collector.backward(loss);
+              trainLoss[t] = loss.getFloat();
+            }
+            if (stepper == null) {
+              trainer.step();
+              rates.add(new double[] {base.learningRate()});
+            } else {
+              NDArray probeIdx = step.create(next);
+              NDList px = new NDList(data.trainX().get(probeIdx));
+              NDList py = new NDList(data.trainY().get(probeIdx));
+              px.attach(step);
+              py.attach(step);
+              StepOutcome outcome = stepper.step(px, py);
+              rates.add(outcome.rates());
+            }
+          }
+          for (int m = 0; m < marks.length; m++) {
+            if (t + 1 == marks[m] && (m == 0 || marks[m] != marks[m - 1])) {
+              checkpoints.add(evaluate(trainer, task, data, t + 1, (t + 1) / (double) steps));
+            }
+          }
+          onStep.accept(t);
+        }
+        if (stepper != null) {
+          stepper.close();
+        }
+        manager.close();
+        return new MethodResult(method.name(), trainLoss, rates, groupNames, checkpoints,
+            (System.nanoTime() - begin) / 1e9, steps);
+      }
+    }
+  }
+
+  private int[] sample(Random random, long n) {
+    int[] idx = new int[(int) Math.min(batchSize, n)];
+    for (int i = 0; i < idx.length; i++) {
+      idx[i] = random.nextInt((int) n);
+    }
+    return idx;
+  }
+
+  private static MethodResult.Checkpoint evaluate(
+      Trainer trainer, Task task, Task.Data data, long step, double fraction) {
+    try (NDScope scope = new NDScope()) {
+      scope.suppressNotUsedWarning();
+      double train = trainer.getLoss().evaluate(new NDList(data.trainY()),
+          trainer.evaluate(new NDList(data.trainX()))).getFloat();
+      NDArray prediction = trainer.evaluate(new NDList(data.testX())).singletonOrThrow();
+      double test = trainer.getLoss().evaluate(new NDList(data.testY()),
+          new NDList(prediction)).getFloat();
+      double accuracy = switch (task.kind()) {
+        case REGRESSION -> Double.NaN;
+        case MULTICLASS -> prediction.argMax(1).toType(DataType.FLOAT32, false)
+            .eq(data.testY().toType(DataType.FLOAT32, false).reshape(-1))
+            .toType(DataType.FLOAT32, false).mean().getFloat();
+        case MULTILABEL -> prediction.gt(0).toType(DataType.FLOAT32, false)
+            .eq(data.testY().toType(DataType.FLOAT32, false))
+            .toType(DataType.FLOAT32, false).mean().getFloat();
+      };
+      return new MethodResult.Checkpoint(step, fraction, train, test, accuracy);
+    }
+  }
+}

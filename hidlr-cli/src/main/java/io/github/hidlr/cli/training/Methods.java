@@ -1,0 +1,90 @@
+package io.github.hidlr.cli.training;
+
+import ai.djl.nn.Block;
+import io.github.hidlr.core.tuner.Horizon;
+import io.github.hidlr.core.tuner.TunerConfig;
+import io.github.hidlr.djl.group.ParameterGroups;
+import io.github.hidlr.djl.optim.NdOptimizer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.DoubleFunction;
+import java.util.function.Function;
+
+/** The methods the experiments compare, built the same way everywhere. */
+public final class Methods {
+
+  private Methods() {}
+
+  /**
+   * Plain runs of the base optimizer, one per rate of a grid.
+   *
+   * @param optimizer the base optimizer at a given rate
+   * @param rates the grid
+   * @return one method per rate, named {@code "ulr <rate>"}
+   */
+  public static List<Method> grid(DoubleFunction<NdOptimizer> optimizer, double... rates) {
+    List<Method> out = new ArrayList<>();
+    for (double rate : rates) {
+      out.add(Method.plain(String.format(Locale.ROOT, "ulr %.3g", rate),
+          () -> optimizer.apply(rate)));
+    }
+    return out;
+  }
+
+  /**
+   * Hi-ULR (GeN): one group holding every trainable parameter.
+   *
+   * @param optimizer the base optimizer at the reference rate {@code initialRate}
+   * @param initialRate {@code η0}
+   * @param probeEvery {@code Φ}
+   * @return the method
+   */
+  public static Method hiUlr(
+      DoubleFunction<NdOptimizer> optimizer, double initialRate, int probeEvery) {
+    return new Method("hi-ulr", () -> optimizer.apply(initialRate),
+        TunerConfig.gen().setInitialRate(initialRate).optProbeEvery(probeEvery).build(),
+        block -> ParameterGroups.single("all"));
+  }
+
+  /**
+   * Hi-DLR over the given groups.
+   *
+   * @param name the name, e.g. {@code "hi-dlr"}
+   * @param optimizer the base optimizer at the reference rate {@code initialRate}
+   * @param initialRate {@code η0}
+   * @param probeEvery {@code Φ}
+   * @param groups the grouping
+   * @param horizon the horizon scale, with {@code horizonSteps}
+   * @param horizonSteps {@code T}, ignored for a constant horizon
+   * @return the method
+   */
+  public static Method hiDlr(String name, DoubleFunction<NdOptimizer> optimizer,
+      double initialRate, int probeEvery, Function<Block, ParameterGroups> groups,
+      Horizon horizon, long horizonSteps) {
+    return new Method(name, () -> optimizer.apply(initialRate),
+        TunerConfig.hiDlr().setInitialRate(initialRate).optProbeEvery(probeEvery)
+            .optHorizon(horizon, horizonSteps).build(), groups);
+  }
+
+  /**
+   * Fixed per-group rates (manual DLR, LoRA+): the Hi-DLR machinery with clipping
+   * {@code ρ = 1}, so no fit can move a rate, and a probe period longer than any run, so only
+   * step 0 spends its {@code 2K + 1} forward passes.
+   *
+   * @param name the name
+   * @param optimizer the base optimizer at a given reference rate
+   * @param rates rate per group name (the first is the reference)
+   * @param groups the grouping, whose names match {@code rates}
+   * @return the method
+   */
+  public static Method fixedRates(String name, DoubleFunction<NdOptimizer> optimizer,
+      Map<String, Double> rates, Function<Block, ParameterGroups> groups) {
+    double reference = rates.values().iterator().next();
+    TunerConfig.Builder config = TunerConfig.hiDlr().setInitialRate(reference).optClip(1)
+        .optProbeEvery(Integer.MAX_VALUE);
+    rates.forEach(config::optInitialRate);
+    return new Method(name, () -> optimizer.apply(reference), config.build(), groups);
+  }
+}
