@@ -14,7 +14,8 @@ public final class Experiments {
    * @return the experiments, in report order
    */
   public static List<Experiment> all() {
-    return List.of(new Functions2dExperiment(), new LoraSyntheticExperiment());
+    return List.of(new Functions2dExperiment(), new LoraSyntheticExperiment(),
+        new NamExperiment(), new MoeExperiment());
   }
 
   /**

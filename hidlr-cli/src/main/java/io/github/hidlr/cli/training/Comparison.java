@@ -38,8 +38,22 @@ public final class Comparison {
    * @return the result
    */
   public MethodResult train(Task task, Method method, int steps) {
+    return train(task, method, steps, null);
+  }
+
+  /**
+   * Trains one method with a progress bar and inspects the trained model.
+   *
+   * @param task the task
+   * @param method the method
+   * @param steps the budget, for the bar
+   * @param inspect sees the trained block and a manager before the model closes, or null
+   * @return the result
+   */
+  public MethodResult train(Task task, Method method, int steps,
+      java.util.function.BiConsumer<ai.djl.nn.Block, ai.djl.ndarray.NDManager> inspect) {
     try (ProgressBar bar = context.progress(task.name() + " " + method.name(), steps)) {
-      return trainer.train(task, method, t -> bar.step());
+      return trainer.train(task, method, t -> bar.step(), inspect);
     }
   }
 

@@ -7,6 +7,7 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.DataType;
+import ai.djl.nn.Block;
 import ai.djl.training.DefaultTrainingConfig;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.Trainer;
@@ -17,6 +18,7 @@ import io.github.hidlr.djl.optim.NdOptimizer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import java.util.function.BiConsumer;
 import java.util.function.LongConsumer;
 
 /**
@@ -57,6 +59,20 @@ public final class MethodTrainer {
    * @return the result
    */
   public MethodResult train(Task task, Method method, LongConsumer onStep) {
+    return train(task, method, onStep, null);
+  }
+
+  /**
+   * Trains, evaluates, and lets the caller look at the trained model before it is closed.
+   *
+   * @param task the task
+   * @param method the method
+   * @param onStep called after each step with its index, for progress bars
+   * @param inspect called with the trained block and a manager, or {@code null}
+   * @return the result
+   */
+  public MethodResult train(Task task, Method method, LongConsumer onStep,
+      BiConsumer<Block, NDManager> inspect) {
     Engine.getInstance().setRandomSeed((int) seed);
     long begin = System.nanoTime();
     try (Model model = Model.newInstance(task.name())) {
@@ -119,6 +135,9 @@ public final class MethodTrainer {
         }
         if (stepper != null) {
           stepper.close();
+        }
+        if (inspect != null) {
+          inspect.accept(model.getBlock(), manager);
         }
         manager.close();
         return new MethodResult(method.name(), trainLoss, rates, groupNames, checkpoints,

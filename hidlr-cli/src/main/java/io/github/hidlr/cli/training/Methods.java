@@ -63,9 +63,22 @@ public final class Methods {
   public static Method hiDlr(String name, DoubleFunction<NdOptimizer> optimizer,
       double initialRate, int probeEvery, Function<Block, ParameterGroups> groups,
       Horizon horizon, long horizonSteps) {
-    return new Method(name, () -> optimizer.apply(initialRate),
-        TunerConfig.hiDlr().setInitialRate(initialRate).optProbeEvery(probeEvery)
-            .optHorizon(horizon, horizonSteps).build(), groups);
+    return hiDlr(name, optimizer, TunerConfig.hiDlr().setInitialRate(initialRate)
+        .optProbeEvery(probeEvery).optHorizon(horizon, horizonSteps).build(), groups);
+  }
+
+  /**
+   * Hi-DLR with a full configuration.
+   *
+   * @param name the name
+   * @param optimizer the base optimizer at a given rate; built at {@code config.initialRate()}
+   * @param config the tuner configuration
+   * @param groups the grouping
+   * @return the method
+   */
+  public static Method hiDlr(String name, DoubleFunction<NdOptimizer> optimizer,
+      TunerConfig config, Function<Block, ParameterGroups> groups) {
+    return new Method(name, () -> optimizer.apply(config.initialRate()), config, groups);
   }
 
   /**
