@@ -7,6 +7,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
+import ai.djl.nn.Parameter;
 import ai.djl.training.Trainer;
 import io.github.hidlr.core.probe.LossPrecision;
 import io.github.hidlr.core.probe.LossProbe;
@@ -113,6 +114,7 @@ public final class HiDlrStepper implements AutoCloseable {
    */
   public StepOutcome step(NDList probeData, NDList probeLabels) {
     checkBatch(probeData, probeLabels);
+    checkGradients();
     trainer.step();
     List<CapturingOptimizer.Capture> captures = optimizer.drain();
     boolean gradMode = JniUtils.isGradMode();
@@ -187,6 +189,48 @@ public final class HiDlrStepper implements AutoCloseable {
           + " example to measure the loss on (check the dataset and the batch size)");
     }
     Objects.requireNonNull(labels, "probe labels");
+  }
+
+  /**
+   * Refuses a non-finite gradient before the base optimizer sees it: once folded into
+   * momentum or Adam's moments it would poison every later step. Nothing has changed when this
+   * throws; the gradients are cleared.
+   */
+  private void checkGradients() {
+    boolean gradMode = JniUtils.isGradMode();
+    JniUtils.setGradMode(false);
+    try (NDScope scope = new NDScope()) {
+      scope.suppressNotUsedWarning();
+      for (List<GroupMember> members : groups.membersById().values()) {
+        Parameter parameter = members.get(0).parameter();
+        if (!parameter.requiresGradient()) {
+          continue;
+        }
+        PtNDArray gradient = JniUtils.getGradient((PtNDArray) parameter.getArray());
+        if (gradient != null && !Float.isFinite(
+            gradient.abs().sum().toType(DataType.FLOAT32, false).getFloat())) {
+          clearGradients();
+          throw new NonFiniteUpdateException("the gradient of parameter \""
+              + members.get(0).name() + "\" is not finite: the loss was NaN or infinite, or the"
+              + " gradient exploded. Nothing was changed: the weights were left as they were, the"
+              + " base optimizer's state and the tuner are as before this step, and the"
+              + " gradients were cleared. Check"
+              + " the batch for NaN or infinite values, lower the initial rate, or clip"
+              + " gradients.");
+        }
+      }
+    } finally {
+      JniUtils.setGradMode(gradMode);
+    }
+  }
+
+  private void clearGradients() {
+    for (List<GroupMember> members : groups.membersById().values()) {
+      Parameter parameter = members.get(0).parameter();
+      if (parameter.requiresGradient()) {
+        JniUtils.zeroGrad((PtNDArray) parameter.getArray());
+      }
+    }
   }
 
   private void checkFinite(List<Replica> replicas) {

@@ -119,7 +119,7 @@ public final class ParameterGroups {
         long size = 0;
         for (Pair<String, Parameter> entry : trainable) {
           if (select.test().test(entry.getKey(), entry.getValue())) {
-            claimWhole(entry, select.group(), ownerOfWhole, members);
+            claimWhole(entry, select.group(), ownerOfWhole, members, groups);
             long n = entry.getValue().getArray().getShape().size();
             members.computeIfAbsent(entry.getValue().getId(), id -> new ArrayList<>())
                 .add(new GroupMember(entry.getKey(), entry.getValue(), index, 0,
@@ -165,19 +165,27 @@ public final class ParameterGroups {
         groups.add(new ParameterGroup(REST_GROUP, size));
       } else {
         for (Pair<String, Parameter> entry : leftover) {
-          entry.getValue().freeze(true);
           frozen.add(entry.getKey());
         }
       }
     }
-    return new ResolvedGroups(GroupLayout.of(groups), members, frozen);
+    // Validate everything before changing the block, so a failed resolution freezes nothing.
+    GroupLayout layout = GroupLayout.of(groups);
+    if (rest == Rest.FREEZE) {
+      for (Pair<String, Parameter> entry : leftover) {
+        entry.getValue().freeze(true);
+      }
+    }
+    return new ResolvedGroups(layout, members, frozen);
   }
 
   private static void claimWhole(Pair<String, Parameter> entry, String group,
-      Map<String, String> ownerOfWhole, Map<String, List<GroupMember>> members) {
+      Map<String, String> ownerOfWhole, Map<String, List<GroupMember>> members,
+      List<ParameterGroup> groups) {
     String previous = ownerOfWhole.putIfAbsent(entry.getKey(), group);
-    if (previous != null || members.containsKey(entry.getValue().getId())) {
-      String owner = previous != null ? previous : "a row slice";
+    List<GroupMember> sliced = members.get(entry.getValue().getId());
+    if (previous != null || sliced != null) {
+      String owner = previous != null ? previous : groups.get(sliced.get(0).group()).name();
       throw new IllegalArgumentException("parameter \"" + entry.getKey() + "\" is selected by both"
           + " group \"" + owner + "\" and group \"" + group + "\": groups must not overlap;"
           + " narrow one of the selections");

@@ -1,0 +1,119 @@
+package io.github.hidlr.djl.acceptance;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ai.djl.Model;
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Parameter;
+import ai.djl.nn.SequentialBlock;
+import ai.djl.nn.core.Linear;
+import ai.djl.training.DefaultTrainingConfig;
+import ai.djl.training.Trainer;
+import ai.djl.training.loss.Loss;
+import ai.djl.training.optimizer.Optimizer;
+import ai.djl.training.tracker.Tracker;
+import ai.djl.util.Pair;
+import io.github.hidlr.core.tuner.TunerConfig;
+import io.github.hidlr.djl.CapturingOptimizer;
+import io.github.hidlr.djl.HiDlrStepper;
+import io.github.hidlr.djl.group.GroupSpec;
+import io.github.hidlr.djl.group.ParameterGroups;
+import io.github.hidlr.djl.group.ResolvedGroups;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Acceptance (g): memory. 10,000 Hi-DLR steps (probing every step, two groups, SGD as the
+ * base optimizer) on a tiny model leave the number of live NDArrays where it was after the
+ * first steps, and the stepper's extra memory is one copy of the trainable parameters (the
+ * frozen layer is not copied).
+ */
+class MemoryTest {
+
+  private static final int STEPS = 10_000;
+  private static final int WARM_UP = 5;
+  private static final int N = 8;
+  private static final int D = 3;
+
+  @Test
+  void tenThousandStepsLeakNoArrayAndBufferOneCopyOfTheTrainableParameters() {
+    Engine.getInstance().setRandomSeed(2);
+    try (Model model = Model.newInstance("tiny")) {
+      model.setBlock(new SequentialBlock()
+          .add(Linear.builder().setUnits(4).build())
+          .add(Linear.builder().setUnits(1).build()));
+      CapturingOptimizer capture =
+          CapturingOptimizer.wrap(Optimizer.sgd().setLearningRateTracker(Tracker.fixed(1e-2f)).build(), 1e-2f);
+      try (Trainer trainer =
+          model.newTrainer(new DefaultTrainingConfig(Loss.l2Loss()).optOptimizer(capture))) {
+        trainer.initialize(new Shape(N, D));
+        // The first layer is in no group and gets frozen; the head is two groups.
+        ResolvedGroups groups = ParameterGroups.builder()
+            .add(GroupSpec.pattern("weight", "02Linear_weight"))
+            .add(GroupSpec.pattern("bias", "02Linear_bias"))
+            .build().resolve(model.getBlock());
+        assertThat(groups.frozenByRest()).containsExactly("01Linear_weight", "01Linear_bias");
+        HiDlrStepper stepper = HiDlrStepper.create(trainer, capture, groups,
+            TunerConfig.hiDlr().setInitialRate(1e-2).optProbeEvery(1).build());
+
+        Random random = new Random(3);
+        float[][] x = new float[N][D];
+        float[][] y = new float[N][1];
+        for (int i = 0; i < N; i++) {
+          for (int j = 0; j < D; j++) {
+            x[i][j] = (float) random.nextGaussian();
+          }
+          y[i][0] = x[i][0] - 2 * x[i][1] + 0.5f;
+        }
+        NDManager manager = trainer.getManager();
+        NDList data = new NDList(manager.create(x));
+        NDList labels = new NDList(manager.create(y));
+        NDManager root = model.getNDManager();
+
+        long[] live = new long[WARM_UP + 1];
+        for (int t = 0; t < WARM_UP; t++) {
+          Acceptance.backward(trainer, data, labels);
+          stepper.step(data, labels);
+          live[t] = root.getManagedArrays().size();
+        }
+        // After the one-time growth of the first step (optimizer and gradient wrappers, the
+        // w_before buffers), the count is flat.
+        for (int t = 2; t < WARM_UP; t++) {
+          assertThat(live[t]).as("live arrays after step %d (%s)", t, live[1])
+              .isEqualTo(live[1]);
+        }
+        double lossBefore = Acceptance.loss(trainer, data, labels);
+        long start = System.nanoTime();
+        for (int t = WARM_UP; t < STEPS; t++) {
+          Acceptance.backward(trainer, data, labels);
+          stepper.step(data, labels);
+        }
+        long millis = (System.nanoTime() - start) / 1_000_000;
+        long after = root.getManagedArrays().size();
+        assertThat(after).as("live arrays after %d steps (%d ms)", STEPS, millis)
+            .isEqualTo(live[1]);
+        assertThat(stepper.tuner().stepCount()).isEqualTo(STEPS);
+        assertThat(Acceptance.loss(trainer, data, labels)).isLessThan(lossBefore);
+
+        long trainableBytes = 0;
+        long allBytes = 0;
+        for (Pair<String, Parameter> p : model.getBlock().getParameters()) {
+          long bytes = p.getValue().getArray().size()
+              * p.getValue().getArray().getDataType().getNumOfBytes();
+          allBytes += bytes;
+          if (p.getValue().requiresGradient()) {
+            trainableBytes += bytes;
+          }
+        }
+        assertThat(trainableBytes).isEqualTo(5 * Float.BYTES);
+        assertThat(capture.bufferBytes()).as("w_before buffers (all parameters: %d)", allBytes)
+            .isEqualTo(trainableBytes);
+        stepper.close();
+        assertThat(capture.bufferBytes()).as("after close").isZero();
+      }
+    }
+  }
+}
