@@ -15,7 +15,7 @@ public final class Experiments {
    */
   public static List<Experiment> all() {
     return List.of(new Functions2dExperiment(), new LoraSyntheticExperiment(),
-        new NamExperiment(), new MoeExperiment());
+        new ImageClassificationExperiment(), new NamExperiment(), new MoeExperiment());
   }
 
   /**

@@ -143,7 +143,7 @@ public final class LoraSyntheticExperiment implements Experiment {
     float[][] trainX = gaussian(random, n, IN, 1);
     float[][] testX = gaussian(random, 1024, IN, 1);
     return new Task("lora-synthetic",
-        () -> LoRALinear.builder().setUnits(OUT).setRank(RANK).optAlpha(RANK).optBias(false)
+        manager -> LoRALinear.builder().setUnits(OUT).setRank(RANK).optAlpha(RANK).optBias(false)
             .build(),
         new Shape(1, IN),
         block -> Tensors.assign(block.getParameters().get(LoRALinear.WEIGHT).getArray(),

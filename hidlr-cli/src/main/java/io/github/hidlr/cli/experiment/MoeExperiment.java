@@ -113,7 +113,7 @@ public final class MoeExperiment implements Experiment {
     float[] trainY = java.util.Arrays.copyOf(y, trainSize);
     float[][] testX = java.util.Arrays.copyOfRange(x, trainSize, total);
     float[] testY = java.util.Arrays.copyOfRange(y, trainSize, total);
-    return new Task("moe", () -> new MixtureOfExperts(EXPERTS, 64, 2), new Shape(1, FEATURES),
+    return new Task("moe", m -> new MixtureOfExperts(EXPERTS, 64, 2), new Shape(1, FEATURES),
         null, manager -> new Task.Data(manager.create(trainX), manager.create(trainY),
             manager.create(testX), manager.create(testY)),
         Loss::softmaxCrossEntropyLoss, Task.Kind.MULTICLASS);

@@ -159,7 +159,7 @@ public final class NamExperiment implements Experiment {
     float[][] testX = java.util.Arrays.copyOfRange(x, trainSize, total);
     float[] trainY = java.util.Arrays.copyOf(y, trainSize);
     float[] testY = java.util.Arrays.copyOfRange(y, trainSize, total);
-    return new Task("nam-synthetic", () -> new NeuralAdditiveModel(FEATURES, 32),
+    return new Task("nam-synthetic", m -> new NeuralAdditiveModel(FEATURES, 32),
         new Shape(1, FEATURES), null,
         manager -> new Task.Data(manager.create(trainX), manager.create(trainY).reshape(-1, 1),
             manager.create(testX), manager.create(testY).reshape(-1, 1)),

@@ -76,7 +76,7 @@ public final class MethodTrainer {
     Engine.getInstance().setRandomSeed((int) seed);
     long begin = System.nanoTime();
     try (Model model = Model.newInstance(task.name())) {
-      model.setBlock(task.model().get());
+      model.setBlock(task.model().apply(model.getNDManager()));
       NdOptimizer base = method.optimizer().get();
       CapturingOptimizer capture = method.tuned() ? CapturingOptimizer.wrap(base) : null;
       try (Trainer trainer = model.newTrainer(new DefaultTrainingConfig(task.loss().get())

@@ -100,4 +100,24 @@ public final class Methods {
     rates.forEach(config::optInitialRate);
     return new Method(name, () -> optimizer.apply(reference), config.build(), groups);
   }
+
+  /**
+   * A uniform rate with a decaying schedule, {@code η(t) = s(t) η} with the horizon scales of
+   * ALGORITHM.md §4 (linear or cosine over {@code T} steps): the fixed-rate machinery of
+   * {@link #fixedRates} with one group.
+   *
+   * @param name the name, e.g. {@code "cosine"}
+   * @param optimizer the base optimizer at a given rate
+   * @param rate the peak rate {@code η}
+   * @param horizon LINEAR or COSINE
+   * @param steps {@code T}
+   * @return the method
+   */
+  public static Method schedule(String name, DoubleFunction<NdOptimizer> optimizer, double rate,
+      Horizon horizon, long steps) {
+    TunerConfig config = TunerConfig.hiDlr().setInitialRate(rate).optClip(1)
+        .optProbeEvery(Integer.MAX_VALUE).optHorizon(horizon, steps).build();
+    return new Method(name, () -> optimizer.apply(rate), config,
+        block -> ParameterGroups.single("all"));
+  }
 }

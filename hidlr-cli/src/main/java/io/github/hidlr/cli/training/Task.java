@@ -12,7 +12,8 @@ import java.util.function.Supplier;
  * A supervised task: how to build the model and the data, and how to score it.
  *
  * @param name the task's name in tables
- * @param model builds a fresh, uninitialised block (called once per method, after seeding)
+ * @param model builds a fresh block in the model's manager (called once per method, after
+ *     seeding); it may come initialised, e.g. with pretrained weights
  * @param inputShape the shape to initialise the block with
  * @param prepare optional hook after initialisation (load pretrained weights, set a frozen
  *     base), or {@code null}
@@ -22,7 +23,7 @@ import java.util.function.Supplier;
  */
 public record Task(
     String name,
-    Supplier<Block> model,
+    Function<NDManager, Block> model,
     Shape inputShape,
     java.util.function.Consumer<Block> prepare,
     Function<NDManager, Data> data,
