@@ -1,0 +1,351 @@
+package io.github.hidlr.djl.baseline;
+
+import ai.djl.ndarray.NDArray;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * D-Adaptation for Adam (Defazio and Mishchenko 2023): Adam whose step size {@code d·lr} grows
+ * from {@code d₀} as a lower bound on the distance to the solution is learned, so that {@code lr =
+ * 1} works without tuning. It follows the reference implementation ({@code
+ * dadaptation.DAdaptAdam}, version 3) step for step. At step {@code k}, with {@code dlr = d·lr·bc}
+ * ({@code bc = 1} unless bias correction is on, then {@code √(1−β₂ᵏ⁺¹)/(1−β₁ᵏ⁺¹)}), {@code
+ * √β₂} written {@code β}, and sums over every parameter of the block:
+ *
+ * <pre>
+ *   g ← g + λ·w                                  (only if weight decay is not decoupled)
+ *   a ← Σ dlr·⟨g, s / (√v + ε)⟩                   (with s, v before this step's update)
+ *   m ← β₁·m + dlr·(1−β₁)·g,   v ← β₂·v + (1−β₂)·g²,   s ← β·s + dlr·(1−β)·g
+ *   if Σ‖s‖₁ = 0: stop here (no weight moves)
+ *   n ← β·n + (1−β)·a                             (n: "numerator_weighted")
+ *   d̂ = n / ((1−β)·Σ‖s‖₁),   d ← max(d, min(d̂, d·growth))
+ *   w ← w − λ·dlr·w                               (decoupled weight decay)
+ *   w ← w − m / (√v + ε)                          (m already carries dlr)
+ * </pre>
+ *
+ * <p>Defaults are the reference's: {@code lr = 1}, {@code β = (0.9, 0.999)}, {@code ε = 1e-8},
+ * {@code d₀ = 1e-6}, growth rate {@code ∞}, L2 weight decay {@code λ = 0}, no bias correction.
+ * Not supported: per-group {@code layer_scale} (always 1) and FSDP. See {@link
+ * WholeStepOptimizer} for how a DJL step is assembled from per-parameter calls.
+ *
+ * <p>{@link #effectiveLearningRate()} is {@code d·lr·bc} for the next step.
+ *
+ * @see <a href="https://arxiv.org/abs/2301.07733">Defazio and Mishchenko 2023, Learning-Rate-Free
+ *     Learning by D-Adaptation</a>
+ * @see <a href="https://github.com/facebookresearch/dadaptation">facebookresearch/dadaptation</a>
+ */
+public final class DAdaptAdam extends WholeStepOptimizer {
+
+  /** Default {@code lr}, a multiplier of the adapted step size. */
+  public static final float DEFAULT_LEARNING_RATE = 1f;
+
+  /** Default β₁. */
+  public static final float DEFAULT_BETA1 = 0.9f;
+
+  /** Default β₂. */
+  public static final float DEFAULT_BETA2 = 0.999f;
+
+  /** Default ε. */
+  public static final float DEFAULT_EPSILON = 1e-8f;
+
+  /** Default weight decay λ: none. */
+  public static final float DEFAULT_WEIGHT_DECAY = 0f;
+
+  /** Default initial estimate {@code d₀}. */
+  public static final double DEFAULT_D0 = 1e-6;
+
+  /** Default growth rate of {@code d}: unbounded. */
+  public static final double DEFAULT_GROWTH_RATE = Double.POSITIVE_INFINITY;
+
+  /** First-moment slot. */
+  public static final String EXP_AVG = "exp_avg";
+
+  /** Second-moment slot. */
+  public static final String EXP_AVG_SQ = "exp_avg_sq";
+
+  /** Slot of the accumulated, weighted gradients {@code s}. */
+  public static final String S = "s";
+
+  private final double beta1;
+  private final double beta2;
+  private final double epsilon;
+  private final double weightDecay;
+  private final boolean decoupled;
+  private final boolean biasCorrection;
+  private final double d0;
+  private final double growthRate;
+
+  private double d;
+  private double dHat = Double.NaN;
+  private double numeratorWeighted;
+  private double skL1;
+  private long k;
+
+  private DAdaptAdam(Builder builder) {
+    super(builder, List.of(EXP_AVG, EXP_AVG_SQ, S));
+    this.beta1 = builder.beta1;
+    this.beta2 = builder.beta2;
+    this.epsilon = builder.epsilon;
+    this.weightDecay = builder.resolvedWeightDecay;
+    this.decoupled = builder.decoupled;
+    this.biasCorrection = builder.biasCorrection;
+    this.d0 = builder.d0;
+    this.growthRate = builder.growthRate;
+    this.d = d0;
+  }
+
+  /**
+   * Returns a builder with the reference defaults; {@link Builder#setBlock} is required.
+   *
+   * @return a new builder
+   */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * Returns the current estimate {@code d}.
+   *
+   * @return {@code d}
+   */
+  public double d() {
+    return d;
+  }
+
+  private double biasCorrection(long step) {
+    return biasCorrection
+        ? Math.sqrt(1 - Math.pow(beta2, step + 1)) / (1 - Math.pow(beta1, step + 1))
+        : 1;
+  }
+
+  /** {@inheritDoc} */
+  @Override
+  protected void applyStep(List<ParameterStep> parameters) {
+    double lr = scheduledLearningRate();
+    double dlr = d * lr * biasCorrection(k);
+    double sqrtBeta2 = Math.sqrt(beta2);
+    double numeratorAccumulated = 0;
+    double l1 = 0;
+    for (ParameterStep p : parameters) {
+      NDArray w = p.weight();
+      NDArray g = p.gradient();
+      if (weightDecay != 0 && !decoupled) {
+        g.addi(w.mul((float) weightDecay));
+      }
+      NDArray m = state(EXP_AVG, p.id(), w, id -> w.zerosLike());
+      NDArray v = state(EXP_AVG_SQ, p.id(), w, id -> w.zerosLike());
+      NDArray s = state(S, p.id(), w, id -> w.zerosLike());
+      if (lr > 0) {
+        NDArray denom = v.sqrt().addi((float) epsilon);
+        numeratorAccumulated += dlr * g.mul(s.div(denom)).sum().getFloat();
+        m.muli((float) beta1).addi(g.mul((float) (dlr * (1 - beta1))));
+        v.muli((float) beta2).addi(g.square().muli((float) (1 - beta2)));
+        s.muli((float) sqrtBeta2).addi(g.mul((float) (dlr * (1 - sqrtBeta2))));
+        l1 += s.abs().sum().getFloat();
+      }
+    }
+    if (l1 == 0) {
+      // No gradient at all so far: the reference returns before touching d or the weights.
+      return;
+    }
+    double weighted = sqrtBeta2 * numeratorWeighted + (1 - sqrtBeta2) * numeratorAccumulated;
+    double estimate = weighted / ((1 - sqrtBeta2) * l1);
+    d = Math.max(d, Math.min(estimate, d * growthRate));
+    dHat = estimate;
+    numeratorWeighted = weighted;
+    skL1 = l1;
+    for (ParameterStep p : parameters) {
+      NDArray w = p.weight();
+      NDArray m = state(EXP_AVG, p.id(), w, id -> w.zerosLike());
+      NDArray v = state(EXP_AVG_SQ, p.id(), w, id -> w.zerosLike());
+      NDArray denom = v.sqrt().addi((float) epsilon);
+      if (weightDecay != 0 && decoupled) {
+        w.subi(w.mul((float) (weightDecay * dlr)));
+      }
+      w.subi(m.div(denom));
+    }
+    k++;
+  }
+
+  /**
+   * Returns {@code d·lr·bc}: the step size the next step applies ({@code lr} as scheduled).
+   *
+   * @return the effective learning rate
+   */
+  @Override
+  public double effectiveLearningRate() {
+    return d * learningRate() * schedule().multiplier(stepIndex()) * biasCorrection(k);
+  }
+
+  /** {@inheritDoc} */
+  @Override
+  protected Map<String, Double> globalState() {
+    Map<String, Double> out = new LinkedHashMap<>();
+    out.put("d", d);
+    out.put("dHat", dHat);
+    out.put("numeratorWeighted", numeratorWeighted);
+    out.put("skL1", skL1);
+    out.put("k", (double) k);
+    return out;
+  }
+
+  /** {@inheritDoc} */
+  @Override
+  protected void restoreGlobalState(Map<String, Double> values) {
+    d = values.get("d");
+    dHat = values.get("dHat");
+    numeratorWeighted = values.get("numeratorWeighted");
+    skL1 = values.get("skL1");
+    k = values.get("k").longValue();
+  }
+
+  /** {@inheritDoc} */
+  @Override
+  public String toString() {
+    return "DAdaptAdam{"
+        + wholeStepConfig()
+        + ", beta1="
+        + beta1
+        + ", beta2="
+        + beta2
+        + ", epsilon="
+        + epsilon
+        + ", weightDecay="
+        + weightDecay
+        + ", decoupled="
+        + decoupled
+        + ", biasCorrection="
+        + biasCorrection
+        + ", d0="
+        + d0
+        + ", growthRate="
+        + growthRate
+        + "}";
+  }
+
+  /**
+   * Builds a {@link DAdaptAdam}; {@code setBlock} is required, the rest defaults to the reference.
+   */
+  public static final class Builder extends WholeStepOptimizer.Builder<Builder> {
+
+    private float resolvedWeightDecay;
+    private float beta1 = DEFAULT_BETA1;
+    private float beta2 = DEFAULT_BETA2;
+    private float epsilon = DEFAULT_EPSILON;
+    private boolean decoupled;
+    private boolean biasCorrection;
+    private double d0 = DEFAULT_D0;
+    private double growthRate = DEFAULT_GROWTH_RATE;
+
+    private Builder() {
+      super(DEFAULT_LEARNING_RATE);
+    }
+
+    /**
+     * Sets β₁. Defaults to 0.9.
+     *
+     * @param beta1 a value in {@code [0, 1)}
+     * @return this builder
+     */
+    public Builder optBeta1(float beta1) {
+      this.beta1 = beta1;
+      return this;
+    }
+
+    /**
+     * Sets β₂. Defaults to 0.999.
+     *
+     * @param beta2 a value in {@code [0, 1)}
+     * @return this builder
+     */
+    public Builder optBeta2(float beta2) {
+      this.beta2 = beta2;
+      return this;
+    }
+
+    /**
+     * Sets ε. Defaults to 1e-8.
+     *
+     * @param epsilon a finite value {@code > 0}
+     * @return this builder
+     */
+    public Builder optEpsilon(float epsilon) {
+      this.epsilon = epsilon;
+      return this;
+    }
+
+    /**
+     * Chooses decoupled (AdamW-style) or L2 weight decay (the default).
+     *
+     * @param decoupled whether {@code w ← w − λ·dlr·w} instead of {@code g ← g + λ·w}
+     * @return this builder
+     */
+    public Builder optDecoupled(boolean decoupled) {
+      this.decoupled = decoupled;
+      return this;
+    }
+
+    /**
+     * Turns Adam's bias correction on. Defaults to off.
+     *
+     * @param biasCorrection whether to use it
+     * @return this builder
+     */
+    public Builder optBiasCorrection(boolean biasCorrection) {
+      this.biasCorrection = biasCorrection;
+      return this;
+    }
+
+    /**
+     * Sets the initial estimate {@code d₀}. Defaults to 1e-6.
+     *
+     * @param d0 a finite value {@code > 0}
+     * @return this builder
+     */
+    public Builder optD0(double d0) {
+      this.d0 = d0;
+      return this;
+    }
+
+    /**
+     * Bounds the growth of {@code d} per step by this factor. Defaults to {@code ∞}.
+     *
+     * @param growthRate a value {@code ≥ 1}, or {@link Double#POSITIVE_INFINITY}
+     * @return this builder
+     */
+    public Builder optGrowthRate(double growthRate) {
+      this.growthRate = growthRate;
+      return this;
+    }
+
+    /** {@inheritDoc} */
+    @Override
+    protected Builder self() {
+      return this;
+    }
+
+    /** {@inheritDoc} */
+    @Override
+    protected void validate() {
+      super.validate();
+      checkUnitInterval("beta1", beta1, "pass e.g. optBeta1(0.9f)");
+      checkUnitInterval("beta2", beta2, "pass e.g. optBeta2(0.999f)");
+      checkEpsilon(epsilon, "pass e.g. optEpsilon(1e-8f)");
+      checkPositive("d0", d0, "pass e.g. optD0(1e-6)");
+      checkGrowthRate(growthRate);
+    }
+
+    /**
+     * Builds the optimizer after validating every option.
+     *
+     * @return the optimizer
+     * @throws IllegalArgumentException naming the bad value and the fix
+     */
+    public DAdaptAdam build() {
+      validate();
+      resolvedWeightDecay = weightDecayOr(DEFAULT_WEIGHT_DECAY);
+      return new DAdaptAdam(this);
+    }
+  }
+}

@@ -1,0 +1,419 @@
+package io.github.hidlr.djl.baseline;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDScope;
+import ai.djl.nn.Parameter;
+import ai.djl.pytorch.jni.JniUtils;
+import ai.djl.util.Pair;
+import io.github.hidlr.djl.Tensors;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Schedule-Free AdamW (Defazio, Yang, Mehta, Mishchenko, Khaled and Cutkosky 2024): AdamW without a
+ * learning-rate schedule, replaced by an online average of the iterates. It keeps a base sequence
+ * {@code z}, an average {@code x} (the point to evaluate) and trains at the interpolation {@code
+ * y = (1 − β₁)·z + β₁·x}, which is what the model's parameters hold while training. It follows the
+ * reference implementation ({@code schedulefree.AdamWScheduleFree}, without its optional inner
+ * momentum). At step {@code k} (from 0):
+ *
+ * <pre>
+ *   lr_k  = lr · min(1, (k + 1)/warmup)                    (warm-up; lr also follows optSchedule)
+ *   lr_max ← max(lr_max, lr_k),   ω_k = (k + 1)^r · lr_max^p,   W ← W + ω_k,   c = ω_k / W
+ *   v ← β₂·v + (1 − β₂)·g²,   ĝ = g / (√(v / (1 − β₂ᵏ⁺¹)) + ε) + λ·y
+ *   y ← y + c·(z − y) + lr_k·(β₁·(1 − c) − 1)·ĝ           (the parameters, updated in place)
+ *   z ← z − lr_k·ĝ                                           (z₀ = y₀ = x₀, the initial weights)
+ * </pre>
+ *
+ * <p>and {@code x} is never stored: {@link #eval()} turns the parameters from {@code y} into {@code
+ * x = y + (1 − 1/β₁)·(z − y)} and {@link #train()} back into {@code y = x + (1 − β₁)·(z − x)}, both
+ * with PyTorch's {@code lerp} arithmetic, as the reference's {@code eval()} and {@code train()} do.
+ * Evaluate (and checkpoint, if the evaluation weights are wanted) in eval mode; a training step in
+ * eval mode is refused, as in the reference. Unlike the reference, a new optimizer starts in train
+ * mode: before the first step {@code x = y = z}, and DJL's trainer never calls {@code train()}.
+ *
+ * <p>Defaults are the reference's: {@code lr = 0.0025}, {@code β = (0.9, 0.999)}, {@code ε =
+ * 1e-8}, {@code λ = 0}, no warm-up, {@code r = 0}, {@code p = weight_lr_power = 2}. The method is
+ * per parameter; it is assembled as a whole step ({@link WholeStepOptimizer}) so that a NaN
+ * gradient is refused before any parameter moved.
+ *
+ * <p>{@link #effectiveLearningRate()} is {@code lr_k} of the next step (warm-up and schedule
+ * applied).
+ *
+ * @see <a href="https://arxiv.org/abs/2405.15682">Defazio et al. 2024, The Road Less Scheduled</a>
+ * @see <a href="https://github.com/facebookresearch/schedule_free">schedule_free</a>
+ */
+public final class ScheduleFreeAdamW extends WholeStepOptimizer {
+
+  /** Default {@code lr}. */
+  public static final float DEFAULT_LEARNING_RATE = 0.0025f;
+
+  /** Default β₁, the interpolation between {@code z} and {@code x}. */
+  public static final float DEFAULT_BETA1 = 0.9f;
+
+  /** Default β₂. */
+  public static final float DEFAULT_BETA2 = 0.999f;
+
+  /** Default ε. */
+  public static final float DEFAULT_EPSILON = 1e-8f;
+
+  /** Default weight decay λ (applied at {@code y}): none. */
+  public static final float DEFAULT_WEIGHT_DECAY = 0f;
+
+  /** Default warm-up: none. */
+  public static final int DEFAULT_WARMUP_STEPS = 0;
+
+  /** Default power {@code r} of the polynomial weighting of the average. */
+  public static final double DEFAULT_R = 0;
+
+  /** Default power {@code p} of {@code lr_max} in the weights of the average. */
+  public static final double DEFAULT_WEIGHT_LR_POWER = 2;
+
+  /** Slot of the base sequence {@code z}. */
+  public static final String Z = "z";
+
+  /** Second-moment slot. */
+  public static final String EXP_AVG_SQ = "exp_avg_sq";
+
+  private final double beta1;
+  private final double beta2;
+  private final double epsilon;
+  private final double weightDecay;
+  private final int warmupSteps;
+  private final double r;
+  private final double weightLrPower;
+
+  private boolean trainMode = true;
+  private double lrMax = -1;
+  private double weightSum;
+  private double scheduledLr;
+  private double ckp1 = Double.NaN;
+
+  private ScheduleFreeAdamW(Builder builder) {
+    super(builder, List.of(Z, EXP_AVG_SQ));
+    this.beta1 = builder.beta1;
+    this.beta2 = builder.beta2;
+    this.epsilon = builder.epsilon;
+    this.weightDecay = builder.resolvedWeightDecay;
+    this.warmupSteps = builder.warmupSteps;
+    this.r = builder.r;
+    this.weightLrPower = builder.weightLrPower;
+  }
+
+  /**
+   * Returns a builder with the reference defaults; {@link Builder#setBlock} is required.
+   *
+   * @return a new builder
+   */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * Tells whether the parameters hold the training point {@code y} (true) or the evaluation point
+   * {@code x} (false).
+   *
+   * @return true in train mode
+   */
+  public boolean isTrainMode() {
+    return trainMode;
+  }
+
+  private double rateOfStep(long step) {
+    double warmup = step < warmupSteps ? (step + 1.0) / warmupSteps : 1.0;
+    return learningRate() * schedule().multiplier(step) * warmup;
+  }
+
+  /** {@inheritDoc} */
+  @Override
+  protected void checkCanStep() {
+    if (!trainMode) {
+      throw new IllegalStateException(
+          "ScheduleFreeAdamW is in eval mode (the parameters hold x, not y): call train() before"
+              + " the next training step; the gradients were cleared");
+    }
+  }
+
+  /** {@inheritDoc} */
+  @Override
+  protected void applyStep(List<ParameterStep> parameters) {
+    long k = stepIndex();
+    double lr = rateOfStep(k);
+    double biasCorrection2 = 1 - Math.pow(beta2, k + 1);
+    scheduledLr = lr;
+    lrMax = Math.max(lr, lrMax);
+    double weight = Math.pow(k + 1, r) * Math.pow(lrMax, weightLrPower);
+    weightSum += weight;
+    // The reference catches the division by zero (lr = 0 so far) and uses c = 0.
+    ckp1 = weightSum == 0 ? 0 : weight / weightSum;
+    float yStep = (float) (lr * (beta1 * (1 - ckp1) - 1));
+    for (ParameterStep p : parameters) {
+      NDArray y = p.weight();
+      NDArray g = p.gradient();
+      NDArray z = state(Z, p.id(), y, id -> y.duplicate());
+      NDArray v = state(EXP_AVG_SQ, p.id(), y, id -> y.zerosLike());
+      v.muli((float) beta2).addi(g.square().muli((float) (1 - beta2)));
+      NDArray denom = v.div((float) biasCorrection2).sqrt().addi((float) epsilon);
+      NDArray normalized = g.divi(denom);
+      if (weightDecay != 0) {
+        normalized.addi(y.mul((float) weightDecay));
+      }
+      lerp(y, z, ckp1);
+      y.addi(normalized.mul(yStep));
+      z.subi(normalized.mul((float) lr));
+    }
+  }
+
+  /**
+   * {@code self ← self + w·(end − self)} in place, with PyTorch's {@code lerp} arithmetic: {@code
+   * end − (end − self)·(1 − w)} when {@code |w| ≥ 0.5}.
+   */
+  private static void lerp(NDArray self, NDArray end, double weight) {
+    try (NDScope scope = new NDScope()) {
+      scope.suppressNotUsedWarning();
+      NDArray difference = end.sub(self);
+      if (Math.abs(weight) < 0.5) {
+        self.addi(difference.muli((float) weight));
+      } else {
+        Tensors.assign(self, end.sub(difference.muli((float) (1 - weight))));
+      }
+    }
+  }
+
+  /**
+   * Switches the parameters to the evaluation point {@code x = y + (1 − 1/β₁)·(z − y)}; does
+   * nothing in eval mode. Parameters without state yet (no step taken) already hold {@code x}.
+   *
+   * @throws IllegalStateException in the middle of a step
+   */
+  public void eval() {
+    if (!trainMode) {
+      return;
+    }
+    checkBetweenSteps("switch to the evaluation weights");
+    moveTowardsZ(1 - 1 / beta1);
+    trainMode = false;
+  }
+
+  /**
+   * Switches the parameters back to the training point {@code y = x + (1 − β₁)·(z − x)}; does
+   * nothing in train mode.
+   *
+   * @throws IllegalStateException in the middle of a step
+   */
+  public void train() {
+    if (trainMode) {
+      return;
+    }
+    checkBetweenSteps("switch to the training weights");
+    moveTowardsZ(1 - beta1);
+    trainMode = true;
+  }
+
+  private void moveTowardsZ(double weight) {
+    boolean gradMode = JniUtils.isGradMode();
+    JniUtils.setGradMode(false);
+    try {
+      for (Pair<String, Parameter> p : block().getParameters()) {
+        Parameter parameter = p.getValue();
+        if (!parameter.isInitialized() || !hasState(Z, parameter.getId())) {
+          continue;
+        }
+        NDArray w = parameter.getArray();
+        lerp(w, state(Z, parameter.getId(), w, id -> w.duplicate()), weight);
+      }
+    } finally {
+      JniUtils.setGradMode(gradMode);
+    }
+  }
+
+  /**
+   * Switches to the evaluation point {@code x} until the returned handle is closed, which switches
+   * back to {@code y} ({@link #eval()} then {@link #train()}).
+   *
+   * @return the handle; close it before the next training step
+   * @throws IllegalStateException if already in eval mode, or in the middle of a step
+   */
+  public WeightSwap evaluationWeights() {
+    if (!trainMode) {
+      throw new IllegalStateException(
+          "already in eval mode: the parameters hold x; call train() to go back to y");
+    }
+    eval();
+    return new WeightSwap(this::train);
+  }
+
+  /**
+   * Returns {@code lr_k} of the next step: the learning rate with warm-up (and schedule) applied.
+   *
+   * @return the effective learning rate
+   */
+  @Override
+  public double effectiveLearningRate() {
+    return rateOfStep(stepIndex());
+  }
+
+  /** {@inheritDoc} */
+  @Override
+  protected Map<String, Double> globalState() {
+    Map<String, Double> out = new LinkedHashMap<>();
+    out.put("trainMode", trainMode ? 1.0 : 0.0);
+    out.put("lrMax", lrMax);
+    out.put("weightSum", weightSum);
+    out.put("scheduledLr", scheduledLr);
+    out.put("ckp1", ckp1);
+    return out;
+  }
+
+  /** {@inheritDoc} */
+  @Override
+  protected void restoreGlobalState(Map<String, Double> values) {
+    trainMode = values.get("trainMode") != 0;
+    lrMax = values.get("lrMax");
+    weightSum = values.get("weightSum");
+    scheduledLr = values.get("scheduledLr");
+    ckp1 = values.get("ckp1");
+  }
+
+  /** {@inheritDoc} */
+  @Override
+  public String toString() {
+    return "ScheduleFreeAdamW{"
+        + wholeStepConfig()
+        + ", beta1="
+        + beta1
+        + ", beta2="
+        + beta2
+        + ", epsilon="
+        + epsilon
+        + ", weightDecay="
+        + weightDecay
+        + ", warmupSteps="
+        + warmupSteps
+        + ", r="
+        + r
+        + ", weightLrPower="
+        + weightLrPower
+        + "}";
+  }
+
+  /**
+   * Builds a {@link ScheduleFreeAdamW}; {@code setBlock} is required, the rest defaults to the
+   * reference.
+   */
+  public static final class Builder extends WholeStepOptimizer.Builder<Builder> {
+
+    private float resolvedWeightDecay;
+    private float beta1 = DEFAULT_BETA1;
+    private float beta2 = DEFAULT_BETA2;
+    private float epsilon = DEFAULT_EPSILON;
+    private int warmupSteps = DEFAULT_WARMUP_STEPS;
+    private double r = DEFAULT_R;
+    private double weightLrPower = DEFAULT_WEIGHT_LR_POWER;
+
+    private Builder() {
+      super(DEFAULT_LEARNING_RATE);
+    }
+
+    /**
+     * Sets β₁, the weight of {@code x} in {@code y}. Defaults to 0.9.
+     *
+     * @param beta1 a value in {@code (0, 1)}
+     * @return this builder
+     */
+    public Builder optBeta1(float beta1) {
+      this.beta1 = beta1;
+      return this;
+    }
+
+    /**
+     * Sets β₂. Defaults to 0.999.
+     *
+     * @param beta2 a value in {@code [0, 1)}
+     * @return this builder
+     */
+    public Builder optBeta2(float beta2) {
+      this.beta2 = beta2;
+      return this;
+    }
+
+    /**
+     * Sets ε. Defaults to 1e-8.
+     *
+     * @param epsilon a finite value {@code > 0}
+     * @return this builder
+     */
+    public Builder optEpsilon(float epsilon) {
+      this.epsilon = epsilon;
+      return this;
+    }
+
+    /**
+     * Sets the number of linear warm-up steps. Defaults to 0.
+     *
+     * @param warmupSteps a value {@code ≥ 0}
+     * @return this builder
+     */
+    public Builder optWarmupSteps(int warmupSteps) {
+      this.warmupSteps = warmupSteps;
+      return this;
+    }
+
+    /**
+     * Sets the power {@code r} of the polynomial weighting of the average. Defaults to 0.
+     *
+     * @param r a finite value {@code ≥ 0}
+     * @return this builder
+     */
+    public Builder optR(double r) {
+      this.r = r;
+      return this;
+    }
+
+    /**
+     * Sets the power {@code p} of {@code lr_max} in the weights of the average. Defaults to 2.
+     *
+     * @param weightLrPower a finite value {@code ≥ 0}
+     * @return this builder
+     */
+    public Builder optWeightLrPower(double weightLrPower) {
+      this.weightLrPower = weightLrPower;
+      return this;
+    }
+
+    /** {@inheritDoc} */
+    @Override
+    protected Builder self() {
+      return this;
+    }
+
+    /** {@inheritDoc} */
+    @Override
+    protected void validate() {
+      super.validate();
+      check(
+          beta1 > 0f && beta1 < 1f,
+          "beta1 must be in (0, 1) (eval() divides by it), got " + beta1 + "; pass e.g. 0.9f");
+      checkUnitInterval("beta2", beta2, "pass e.g. optBeta2(0.999f)");
+      checkEpsilon(epsilon, "pass e.g. optEpsilon(1e-8f)");
+      check(warmupSteps >= 0, "warmupSteps must be >= 0, got " + warmupSteps + "; 0 for none");
+      check(Double.isFinite(r) && r >= 0, "r must be finite and >= 0, got " + r);
+      check(
+          Double.isFinite(weightLrPower) && weightLrPower >= 0,
+          "weightLrPower must be finite and >= 0, got " + weightLrPower);
+    }
+
+    /**
+     * Builds the optimizer after validating every option.
+     *
+     * @return the optimizer
+     * @throws IllegalArgumentException naming the bad value and the fix
+     */
+    public ScheduleFreeAdamW build() {
+      validate();
+      resolvedWeightDecay = weightDecayOr(DEFAULT_WEIGHT_DECAY);
+      return new ScheduleFreeAdamW(this);
+    }
+  }
+}
