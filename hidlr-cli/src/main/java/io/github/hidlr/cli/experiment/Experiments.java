@@ -15,7 +15,9 @@ public final class Experiments {
    */
   public static List<Experiment> all() {
     return List.of(new Functions2dExperiment(), new LoraSyntheticExperiment(),
-        new ImageClassificationExperiment(), new NamExperiment(), new MoeExperiment());
+        new LoraFinetuneExperiment(),
+        new ImageClassificationExperiment(), new MultitaskExperiment(), new NamExperiment(),
+        new MoeExperiment());
   }
 
   /**

@@ -21,6 +21,7 @@ import io.github.hidlr.cli.training.MethodTrainer;
 import io.github.hidlr.cli.training.Methods;
 import io.github.hidlr.cli.training.Task;
 import io.github.hidlr.core.tuner.Horizon;
+import io.github.hidlr.djl.baseline.Baselines;
 import io.github.hidlr.djl.group.GroupSpec;
 import io.github.hidlr.djl.group.ParameterGroups;
 import io.github.hidlr.djl.group.ParameterKind;
@@ -42,7 +43,8 @@ import java.util.function.Function;
 /**
  * Table 2 analogue of the Hi-DLR paper: a small CNN pretrained on one image dataset and fully
  * fine-tuned on another with AdamW; Hi-DLR with two groups (head and biases vs the rest)
- * against constant, linear-decay and cosine-decay rates and Hi-ULR (GeN), plus Hi-DLR with the
+ * against constant, linear-decay and cosine-decay rates, Prodigy, D-Adaptation (Adam) and
+ * Hi-ULR (GeN), plus Hi-DLR with the
  * cosine horizon to match the decaying baselines. Pretraining on MNIST, fine-tuning on
  * Fashion-MNIST; the {@code full} profile also does the reverse.
  */
@@ -59,7 +61,7 @@ public final class ImageClassificationExperiment implements Experiment {
   @Override
   public String description() {
     return "Table 2 analogue: a CNN pretrained on MNIST, fine-tuned on Fashion-MNIST with AdamW;"
-        + " Hi-DLR (head+bias vs rest) vs constant, linear, cosine, Hi-ULR";
+        + " Hi-DLR (head+bias vs rest) vs constant, linear, cosine, Prodigy, D-Adaptation, Hi-ULR";
   }
 
   @Override
@@ -106,12 +108,16 @@ public final class ImageClassificationExperiment implements Experiment {
       byte[] pretrained = pretrain(context, source, pretrainSteps, seed);
       Task task = task(source.name() + "-to-" + target.name(), target, pretrained);
       List<MethodResult> results = new ArrayList<>();
-      results.add(comparison.train(task, Method.plain("constant", () -> adamW.apply(rate)),
+      results.add(comparison.train(task, Method.plain("constant", block -> adamW.apply(rate)),
           steps));
       results.add(comparison.train(task,
           Methods.schedule("linear", adamW, rate, Horizon.LINEAR, steps), steps));
       results.add(comparison.train(task,
           Methods.schedule("cosine", adamW, rate, Horizon.COSINE, steps), steps));
+      results.add(comparison.train(task, Method.plain("prodigy",
+          block -> Baselines.prodigy().setBlock(block).setLearningRate(1f).build()), steps));
+      results.add(comparison.train(task, Method.plain("d-adaptation",
+          block -> Baselines.dAdaptAdam().setBlock(block).setLearningRate(1f).build()), steps));
       results.add(comparison.train(task, Methods.hiUlr(adamW, rate, 4), steps));
       results.add(comparison.train(task, hiDlr, steps));
       results.add(comparison.train(task, Methods.hiDlr("hi-dlr-cosine", adamW, rate, 4,
@@ -167,7 +173,7 @@ public final class ImageClassificationExperiment implements Experiment {
     Task task = task("pretrain-" + source.name(), source, null);
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     new Comparison(context, new MethodTrainer(seed, steps, 64)).train(task,
-        Method.plain("adam", () -> Optimizers.adam().setLearningRate(1e-3f).build()), steps,
+        Method.plain("adam", block -> Optimizers.adam().setLearningRate(1e-3f).build()), steps,
         (block, manager) -> {
           try (DataOutputStream out = new DataOutputStream(bytes)) {
             block.saveParameters(out);

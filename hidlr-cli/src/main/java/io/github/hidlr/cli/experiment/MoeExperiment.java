@@ -79,7 +79,7 @@ public final class MoeExperiment implements Experiment {
 
     Comparison comparison = new Comparison(context, new MethodTrainer(seed, steps, 128));
     List<MethodResult> results = new ArrayList<>();
-    results.add(comparison.train(task, Method.plain("ulr", () -> adam.apply(1e-3)), steps));
+    results.add(comparison.train(task, Method.plain("ulr", block -> adam.apply(1e-3)), steps));
     results.add(comparison.train(task, Methods.fixedRates("manual-dlr", adam, manual, groups),
         steps));
     results.add(comparison.train(task, Methods.hiUlr(adam, 1e-3, 4), steps));

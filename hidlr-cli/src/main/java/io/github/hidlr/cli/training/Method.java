@@ -5,20 +5,20 @@ import io.github.hidlr.core.tuner.TunerConfig;
 import io.github.hidlr.djl.group.ParameterGroups;
 import io.github.hidlr.djl.optim.NdOptimizer;
 import java.util.function.Function;
-import java.util.function.Supplier;
 
 /**
  * A way to set learning rates, compared on the same task.
  *
  * @param name the method's name in tables ({@code hi-dlr}, {@code ulr-best}, …)
- * @param optimizer builds the base optimizer at its (reference) rate
+ * @param optimizer builds the base optimizer at its (reference) rate, given the model's block
+ *     (the whole-step baselines need it)
  * @param tuner the Hi-DLR configuration, or {@code null} for a plain run at the optimizer's
  *     rate
  * @param groups the grouping for Hi-DLR, from the initialised block; {@code null} for plain
  */
 public record Method(
     String name,
-    Supplier<NdOptimizer> optimizer,
+    Function<Block, NdOptimizer> optimizer,
     TunerConfig tuner,
     Function<Block, ParameterGroups> groups) {
 
@@ -29,7 +29,7 @@ public record Method(
    * @param optimizer the optimizer factory
    * @return the method
    */
-  public static Method plain(String name, Supplier<NdOptimizer> optimizer) {
+  public static Method plain(String name, Function<Block, NdOptimizer> optimizer) {
     return new Method(name, optimizer, null, null);
   }
 

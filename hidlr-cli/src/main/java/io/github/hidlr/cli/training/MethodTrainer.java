@@ -14,6 +14,7 @@ import ai.djl.training.Trainer;
 import io.github.hidlr.djl.CapturingOptimizer;
 import io.github.hidlr.djl.HiDlrStepper;
 import io.github.hidlr.djl.StepOutcome;
+import io.github.hidlr.djl.baseline.EffectiveRate;
 import io.github.hidlr.djl.optim.NdOptimizer;
 import java.util.ArrayList;
 import java.util.List;
@@ -77,7 +78,7 @@ public final class MethodTrainer {
     long begin = System.nanoTime();
     try (Model model = Model.newInstance(task.name())) {
       model.setBlock(task.model().apply(model.getNDManager()));
-      NdOptimizer base = method.optimizer().get();
+      NdOptimizer base = method.optimizer().apply(model.getBlock());
       CapturingOptimizer capture = method.tuned() ? CapturingOptimizer.wrap(base) : null;
       try (Trainer trainer = model.newTrainer(new DefaultTrainingConfig(task.loss().get())
           .optOptimizer(method.tuned() ? capture : base))) {
@@ -115,7 +116,8 @@ public final class MethodTrainer {
             }
             if (stepper == null) {
               trainer.step();
-              rates.add(new double[] {base.learningRate()});
+              rates.add(new double[] {base instanceof EffectiveRate adaptive
+                  ? adaptive.effectiveLearningRate() : base.learningRate()});
             } else {
               NDArray probeIdx = step.create(next);
               NDList px = new NDList(data.trainX().get(probeIdx));

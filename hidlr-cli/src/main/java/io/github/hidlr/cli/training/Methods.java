@@ -28,7 +28,7 @@ public final class Methods {
     List<Method> out = new ArrayList<>();
     for (double rate : rates) {
       out.add(Method.plain(String.format(Locale.ROOT, "ulr %.3g", rate),
-          () -> optimizer.apply(rate)));
+          block -> optimizer.apply(rate)));
     }
     return out;
   }
@@ -43,7 +43,7 @@ public final class Methods {
    */
   public static Method hiUlr(
       DoubleFunction<NdOptimizer> optimizer, double initialRate, int probeEvery) {
-    return new Method("hi-ulr", () -> optimizer.apply(initialRate),
+    return new Method("hi-ulr", block -> optimizer.apply(initialRate),
         TunerConfig.gen().setInitialRate(initialRate).optProbeEvery(probeEvery).build(),
         block -> ParameterGroups.single("all"));
   }
@@ -78,7 +78,7 @@ public final class Methods {
    */
   public static Method hiDlr(String name, DoubleFunction<NdOptimizer> optimizer,
       TunerConfig config, Function<Block, ParameterGroups> groups) {
-    return new Method(name, () -> optimizer.apply(config.initialRate()), config, groups);
+    return new Method(name, block -> optimizer.apply(config.initialRate()), config, groups);
   }
 
   /**
@@ -98,7 +98,7 @@ public final class Methods {
     TunerConfig.Builder config = TunerConfig.hiDlr().setInitialRate(reference).optClip(1)
         .optProbeEvery(Integer.MAX_VALUE);
     rates.forEach(config::optInitialRate);
-    return new Method(name, () -> optimizer.apply(reference), config.build(), groups);
+    return new Method(name, block -> optimizer.apply(reference), config.build(), groups);
   }
 
   /**
@@ -117,7 +117,7 @@ public final class Methods {
       Horizon horizon, long steps) {
     TunerConfig config = TunerConfig.hiDlr().setInitialRate(rate).optClip(1)
         .optProbeEvery(Integer.MAX_VALUE).optHorizon(horizon, steps).build();
-    return new Method(name, () -> optimizer.apply(rate), config,
+    return new Method(name, block -> optimizer.apply(rate), config,
         block -> ParameterGroups.single("all"));
   }
 }
