@@ -43,4 +43,19 @@ class CommandLineTest {
     String report = Files.readString(out.resolve("report.md"));
     assertThat(report).contains("## functions-2d", "Hi-DLR wins", "beale-rosenbrock-loss.png");
   }
+
+  @Test
+  void fullProfileRunsThreeSeedsAndReportsTheirMean(@TempDir Path out) throws IOException {
+    assertThat(Main.execute("run", "functions-2d", "--profile", "full", "--seed", "5",
+        "--out", out.toString())).isZero();
+    Path dir = out.resolve("functions-2d");
+    for (int seed = 5; seed < 8; seed++) {
+      assertThat(dir.resolve("seed-" + seed).resolve("summary.json")).exists();
+    }
+    JsonNode summary = RunOutput.JSON.readTree(dir.resolve("summary.json").toFile());
+    assertThat(summary.get("profile").asText()).isEqualTo("full");
+    assertThat(summary.get("notes").get(0).asText()).contains("Mean over 3 seeds");
+    assertThat(summary.get("results").get(0).get("iterations_to_tol").asInt()).isEqualTo(1);
+    assertThat(Files.readString(out.resolve("report.md"))).contains("seed-5/ellipse-loss.png");
+  }
 }
