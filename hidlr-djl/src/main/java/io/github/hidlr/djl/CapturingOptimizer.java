@@ -113,12 +113,15 @@ public final class CapturingOptimizer extends Optimizer {
     JniUtils.setGradMode(false);
     try {
       String key = parameterId + "@" + weight.getDevice();
-      NDArray before = weight.duplicate();
-      NDScope.unregister(before);
-      before.attach(bufferManager(weight));
-      NDArray previous = buffers.put(key, before);
-      if (previous != null) {
-        previous.close();
+      NDArray before = buffers.get(key);
+      if (before == null) {
+        before = weight.duplicate();
+        NDScope.unregister(before);
+        before.attach(bufferManager(weight));
+        buffers.put(key, before);
+      } else {
+        // The buffer is reused step after step: one copy of the parameters, no allocation.
+        Tensors.assign(before, weight);
       }
       pending.add(new Capture(parameterId, weight, before));
       base.update(parameterId, weight, grad);

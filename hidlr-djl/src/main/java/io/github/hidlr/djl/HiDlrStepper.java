@@ -145,10 +145,11 @@ public final class HiDlrStepper implements AutoCloseable {
     StepResult result;
     try {
       result = tuner.step(new ForwardProbe(replicas, probeData, probeLabels));
-    } finally {
+    } catch (RuntimeException | Error e) {
       for (Replica replica : replicas) {
         replica.restore();
       }
+      throw e;
     }
     long probeNanos = result.report().isPresent() ? System.nanoTime() - begin : 0;
     double[] scales = result.rates().clone();
@@ -207,8 +208,9 @@ public final class HiDlrStepper implements AutoCloseable {
           continue;
         }
         PtNDArray gradient = JniUtils.getGradient((PtNDArray) parameter.getArray());
-        if (gradient != null && !Float.isFinite(
-            gradient.abs().sum().toType(DataType.FLOAT32, false).getFloat())) {
+        // A plain sum is enough: NaN and infinities propagate through it.
+        if (gradient != null
+            && !Float.isFinite(gradient.sum().toType(DataType.FLOAT32, false).getFloat())) {
           clearGradients();
           throw new NonFiniteUpdateException("the gradient of parameter \""
               + members.get(0).name() + "\" is not finite: the loss was NaN or infinite, or the"
@@ -236,7 +238,7 @@ public final class HiDlrStepper implements AutoCloseable {
   private void checkFinite(List<Replica> replicas) {
     for (Replica replica : replicas) {
       float sum;
-      try (NDArray total = replica.delta.abs().sum()) {
+      try (NDArray total = replica.delta.sum()) {
         sum = total.toType(DataType.FLOAT32, false).getFloat();
       }
       if (!Float.isFinite(sum)) {
