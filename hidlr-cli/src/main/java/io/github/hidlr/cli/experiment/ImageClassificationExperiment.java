@@ -120,6 +120,7 @@ public final class ImageClassificationExperiment implements Experiment {
           block -> Baselines.dAdaptAdam().setBlock(block).setLearningRate(1f).build()), steps));
       results.add(comparison.train(task, Methods.hiUlr(adamW, rate, 4), steps));
       results.add(comparison.train(task, hiDlr, steps));
+      results.add(comparison.train(task, Methods.hiDlrJoint(adamW, rate, 4, headBias), steps));
       results.add(comparison.train(task, Methods.hiDlr("hi-dlr-cosine", adamW, rate, 4,
           headBias, Horizon.COSINE, steps), steps));
       rows.addAll(comparison.write(task, results));

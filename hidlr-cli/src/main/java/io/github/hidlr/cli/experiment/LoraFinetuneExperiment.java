@@ -114,6 +114,7 @@ public final class LoraFinetuneExperiment implements Experiment {
     results.add(comparison.bestOf(lora, "lora-plus", loraPlus, steps));
     results.add(comparison.train(lora, Methods.hiUlr(adam, 1e-3, 4), steps));
     results.add(comparison.train(lora, hiDlr, steps));
+    results.add(comparison.train(lora, Methods.hiDlrJoint(adam, 1e-3, 4, abHead), steps));
     List<ResultRow> rows = new ArrayList<>(comparison.write(full, results.subList(0, 1)));
     rows.addAll(comparison.write(lora, results.subList(1, results.size())));
     List<String> notes = List.of(Comparison.budgetNote(lora, results),

@@ -102,6 +102,7 @@ public final class LoraSyntheticExperiment implements Experiment {
     results.add(comparison.train(task, hiDlr, steps));
     results.add(comparison.train(task,
         Methods.hiDlr("hi-dlr-linear", sgd, 1e-2, 1, ab, Horizon.LINEAR, steps), steps));
+    results.add(comparison.train(task, Methods.hiDlrJoint(sgd, 1e-2, 1, ab), steps));
     List<ResultRow> rows = comparison.write(task, results);
 
     MethodResult tuned = results.get(3);

@@ -84,6 +84,7 @@ public final class MoeExperiment implements Experiment {
         steps));
     results.add(comparison.train(task, Methods.hiUlr(adam, 1e-3, 4), steps));
     results.add(comparison.train(task, hiDlr, steps));
+    results.add(comparison.train(task, Methods.hiDlrJoint(adam, 1e-3, 4, groups), steps));
     List<ResultRow> rows = comparison.write(task, results);
     List<String> notes = List.of(Comparison.budgetNote(task, results));
     ExperimentSummary summary = new ExperimentSummary(name(), context.profile().label(), rows,

@@ -97,6 +97,7 @@ public final class MultitaskExperiment implements Experiment {
         (block, manager) -> perTask.add(perTaskLoss("hi-ulr", block, manager, task))));
     results.add(comparison.train(task, hiDlr, steps,
         (block, manager) -> perTask.add(perTaskLoss("hi-dlr", block, manager, task))));
+    results.add(comparison.train(task, Methods.hiDlrJoint(sgd, 0.1, 2, rows), steps));
     List<ResultRow> rows2 = comparison.write(task, results);
     Plots.lines(context.output(), "multitask-per-task.png", "test loss per task (one-vs-rest)",
         "task (class index)", "test BCE", false, perTask);

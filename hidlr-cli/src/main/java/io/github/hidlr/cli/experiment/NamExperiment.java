@@ -89,6 +89,7 @@ public final class NamExperiment implements Experiment {
     List<Plots.Line> shapes = new ArrayList<>();
     results.add(comparison.train(task, hiDlr, steps, (block, manager) ->
         shapes.addAll(shapeLines((NeuralAdditiveModel) block, manager, true))));
+    results.add(comparison.train(task, Methods.hiDlrJoint(sgd, 1e-2, 2, perFeature), steps));
     List<ResultRow> rows = new ArrayList<>(comparison.write(task, results));
     Plots.lines(context.output(), "nam-shapes.png", "Hi-DLR: learned shape functions f_j",
         "x_j", "f_j(x_j) (centred)", false, shapes);
@@ -110,6 +111,7 @@ public final class NamExperiment implements Experiment {
         realResults.add(comparison.train(real, Methods.hiUlr(adam, 1e-3, 2), steps));
         realResults.add(comparison.train(real,
             Methods.hiDlr("hi-dlr", adam, 1e-3, 2, groups, Horizon.CONSTANT, 0), steps));
+        realResults.add(comparison.train(real, Methods.hiDlrJoint(adam, 1e-3, 2, groups), steps));
         rows.addAll(comparison.write(real, realResults));
         notes.add(Comparison.budgetNote(real, realResults) + " (standardised target, Adam)");
       }

@@ -68,6 +68,23 @@ public final class Methods {
   }
 
   /**
+   * Hi-DLR with hidlr's joint check ({@link TunerConfig.Builder#optJointCheck}): one more
+   * forward pass per probe that scales the rates down when correlated groups would overshoot
+   * together. Reported as its own method, apart from the paper's {@code hi-dlr}.
+   *
+   * @param optimizer the base optimizer at the reference rate {@code initialRate}
+   * @param initialRate {@code η0}
+   * @param probeEvery {@code Φ}
+   * @param groups the grouping
+   * @return the method, named {@code hi-dlr-joint}
+   */
+  public static Method hiDlrJoint(DoubleFunction<NdOptimizer> optimizer, double initialRate,
+      int probeEvery, Function<Block, ParameterGroups> groups) {
+    return hiDlr("hi-dlr-joint", optimizer, TunerConfig.hiDlr().setInitialRate(initialRate)
+        .optProbeEvery(probeEvery).optJointCheck(true).build(), groups);
+  }
+
+  /**
    * Hi-DLR with a full configuration.
    *
    * @param name the name

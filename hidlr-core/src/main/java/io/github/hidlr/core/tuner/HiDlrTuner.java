@@ -37,6 +37,8 @@ public final class HiDlrTuner {
   static final double PROBE_GROWTH = 4;
   /** Largest ratio {@code h_k / ê_k}. */
   static final double MAX_PROBE_SCALE = 1024;
+  /** The joint check acts only when the joint optimum lies below this fraction of the step. */
+  static final double JOINT_TOLERANCE = 0.99;
   /** How far above the guard a curvature term must be for the probe size to shrink back. */
   static final double RESOLVED_MARGIN = 256;
 
@@ -140,7 +142,7 @@ public final class HiDlrTuner {
    * @return {@code P}
    */
   public int forwardPassesPerProbe() {
-    return scheme.forwardPasses();
+    return scheme.forwardPasses() + (config.jointCheck() && active.length > 1 ? 1 : 0);
   }
 
   /**
@@ -228,16 +230,22 @@ public final class HiDlrTuner {
     Rejection[] rejections = validate(fit);
     double[] candidates = new double[m];
     boolean fullSolve = candidates(fit, rejections, candidates);
+    for (int i = 0; i < m; i++) {
+      int k = active[i];
+      if (rejections[i] == null) {
+        update(k, fit.a()[i], fit.b()[i], candidates[i]);
+      }
+      adaptProbeScale(k, rejections[i], fit.a()[i], plan.probeSizes()[i], fit.l0(),
+          probe.precision());
+    }
+    double[] joint = config.jointCheck() && m > 1 ? jointCheck(probe, fit) : new double[] {
+        Double.NaN, Double.NaN};
     List<GroupProbe> reports = new ArrayList<>(m);
     double[] influence = new double[m];
     for (int i = 0; i < m; i++) {
       int k = active[i];
       double a = fit.a()[i];
       double b = fit.b()[i];
-      if (rejections[i] == null) {
-        update(k, a, b, candidates[i]);
-      }
-      adaptProbeScale(k, rejections[i], a, plan.probeSizes()[i], fit.l0(), probe.precision());
       double n = layout.group(k).size();
       boolean convex = a > 0 && Double.isFinite(a) && Double.isFinite(b);
       influence[i] = convex ? b * b / (a * n) : Double.NaN;
@@ -246,8 +254,52 @@ public final class HiDlrTuner {
           convex ? b * b / (2 * a) : Double.NaN, influence[i]));
     }
     List<String> newlyFrozen = applyFreezePolicy(influence, rejections);
-    return new ProbeReport(step, config.scheme(), losses.length, fit.l0(), fit.rSquared(), false,
-        fullSolve, reports, newlyFrozen);
+    int passes = losses.length + (Double.isNaN(joint[0]) ? 0 : 1);
+    return new ProbeReport(step, config.scheme(), passes, fit.l0(), fit.rSquared(), false,
+        fullSolve, reports, newlyFrozen, joint[0], joint[1]);
+  }
+
+  /**
+   * The joint check (an hidlr addition to the paper, off by default): the diagonal rule sets
+   * each group's rate as if the others stayed put, and correlated groups then overshoot
+   * together. One more forward pass measures {@code L_J} at the rates about to be applied,
+   * {@code ξ_k = r_k = s(t) σ ê_k}; with the fitted slopes, the joint direction's parabola
+   * {@code L(t r) ≈ L0 − g t + ½ c t²} has {@code g = Σ b_k r_k} and
+   * {@code c = 2 (L_J − L0 + g)}, cross terms included. If its minimum {@code t* = g / c} is
+   * below 0.99, every estimate is scaled by {@code max(t*, 1/ρ)}; a non-finite {@code L_J}
+   * halves them.
+   *
+   * @return {@code {L_J, applied scale}}
+   */
+  private double[] jointCheck(LossProbe probe, QuadraticFit fit) {
+    double scale = config.horizon().scale(step, config.horizonSteps()) * config.edge();
+    double[] rates = new double[active.length];
+    double slope = 0;
+    for (int i = 0; i < active.length; i++) {
+      rates[i] = scale * estimates[active[i]];
+      slope += fit.b()[i] * rates[i];
+    }
+    if (!Double.isFinite(slope) || scale == 0) {
+      return new double[] {Double.NaN, Double.NaN};
+    }
+    double jointLoss = probe.loss(scatter(rates));
+    double factor = 1;
+    if (!Double.isFinite(jointLoss)) {
+      factor = 0.5;
+    } else {
+      double curvature = 2 * (jointLoss - fit.l0() + slope);
+      // Corrections within 1% are rounding noise, not overshoot.
+      if (slope > 0 && curvature > 0 && slope / curvature < JOINT_TOLERANCE) {
+        factor = Math.max(slope / curvature, 1 / config.clip());
+      }
+    }
+    if (factor < 1) {
+      for (int k : active) {
+        estimates[k] = bound(estimates[k] * factor);
+        momentB[k] *= factor;
+      }
+    }
+    return new double[] {jointLoss, factor};
   }
 
   /**
@@ -405,7 +457,7 @@ public final class HiDlrTuner {
           false, Rejection.NON_FINITE_LOSS, before[k], estimates[k], Double.NaN, Double.NaN));
     }
     return new ProbeReport(step, config.scheme(), plan.forwardPasses(), losses[0], Double.NaN,
-        true, false, reports, List.of());
+        true, false, reports, List.of(), Double.NaN, Double.NaN);
   }
 
   /** ALGORITHM.md §7: freeze groups whose influence stayed below ψ, never all of them. */

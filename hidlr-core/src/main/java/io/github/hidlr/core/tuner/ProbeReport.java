@@ -17,6 +17,9 @@ import java.util.List;
  *     definite and {@code A⁻¹ b} was used; false means the diagonal rule was used
  * @param groups per probed group, in layout order
  * @param newlyFrozen groups frozen by this probe
+ * @param jointLoss the loss at the rates about to be applied (joint check), NaN if not checked
+ * @param jointScale the factor the joint check applied to every estimate (1: none), NaN if
+ *     not checked
  */
 public record ProbeReport(
     long step,
@@ -27,7 +30,9 @@ public record ProbeReport(
     boolean nonFiniteLoss,
     boolean fullSolve,
     List<GroupProbe> groups,
-    List<String> newlyFrozen) {
+    List<String> newlyFrozen,
+    double jointLoss,
+    double jointScale) {
 
   /** Copies the lists. */
   public ProbeReport {

@@ -77,6 +77,7 @@ public final class TunerConfig {
   private final double resolutionUlps;
   private final long seed;
   private final FreezePolicy freeze;
+  private final boolean jointCheck;
 
   private TunerConfig(Builder b) {
     this.preset = b.preset;
@@ -98,6 +99,17 @@ public final class TunerConfig {
     this.resolutionUlps = b.resolutionUlps;
     this.seed = b.seed;
     this.freeze = b.freeze;
+    this.jointCheck = b.jointCheck;
+  }
+
+  /**
+   * Whether each probe spends one more forward pass checking the joint step (see {@link
+   * Builder#optJointCheck}).
+   *
+   * @return true when enabled
+   */
+  public boolean jointCheck() {
+    return jointCheck;
   }
 
   /**
@@ -352,6 +364,7 @@ public final class TunerConfig {
     map.put("freezeThreshold", Double.toString(freeze.threshold()));
     map.put("freezeWarmupSteps", Long.toString(freeze.warmupSteps()));
     map.put("freezePatience", Integer.toString(freeze.patience()));
+    map.put("jointCheck", Boolean.toString(jointCheck));
     return Collections.unmodifiableMap(map);
   }
 
@@ -394,6 +407,7 @@ public final class TunerConfig {
           case "freezeThreshold" -> b.freezeThreshold = Double.parseDouble(value);
           case "freezeWarmupSteps" -> b.freezeWarmup = Long.parseLong(value);
           case "freezePatience" -> b.freezePatience = Integer.parseInt(value);
+          case "jointCheck" -> b.optJointCheck(parseBoolean(value));
           default -> throw new IllegalArgumentException("unknown configuration key \"" + key
               + "\"; known keys: " + builder().setInitialRate(1).build().toMap().keySet());
         }
@@ -404,6 +418,13 @@ public final class TunerConfig {
     }
     b.optFreeze(new FreezePolicy(b.freezeThreshold, b.freezeWarmup, b.freezePatience));
     return b.build();
+  }
+
+  private static boolean parseBoolean(String value) {
+    if (!value.equals("true") && !value.equals("false")) {
+      throw new NumberFormatException("not true or false: " + value);
+    }
+    return Boolean.parseBoolean(value);
   }
 
   @Override
@@ -449,6 +470,7 @@ public final class TunerConfig {
     private double freezeThreshold;
     private long freezeWarmup;
     private int freezePatience = 1;
+    private boolean jointCheck;
 
     private Builder(Preset preset) {
       this.preset = preset;
@@ -666,6 +688,21 @@ public final class TunerConfig {
       this.freezeThreshold = policy.threshold();
       this.freezeWarmup = policy.warmupSteps();
       this.freezePatience = policy.patience();
+      return this;
+    }
+
+    /**
+     * Adds the joint check (default off; an hidlr addition, not in the paper): after each
+     * fit, one more forward pass at the rates about to be applied measures the joint step,
+     * cross terms included, and scales every estimate down when the joint parabola's minimum
+     * lies before it. Guards the diagonal rule against correlated groups overshooting
+     * together, for {@code 2K + 2} passes instead of FULL's {@code 1 + 2K + K(K−1)/2}.
+     *
+     * @param enabled whether to check
+     * @return this builder
+     */
+    public Builder optJointCheck(boolean enabled) {
+      this.jointCheck = enabled;
       return this;
     }
 

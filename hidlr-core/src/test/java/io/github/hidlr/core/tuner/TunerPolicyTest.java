@@ -263,4 +263,40 @@ class TunerPolicyTest {
     assertThat(tuner.estimates()[0]).isCloseTo(1, within(1e-2));
     assertThat(tuner.state().probeScale()[0]).isEqualTo(16);
   }
+
+  @Test
+  void jointCheckScalesDownCorrelatedGroupsThatOvershootTogether() {
+    TunerConfig config = greedy().setInitialRate(0.1).optJointCheck(true).build();
+    // A = [[1, 0.9], [0.9, 1]], b = (1, 1): each group alone wants rate 1, together 1/1.9
+    LossProbe coupled = new LossProbe() {
+      @Override
+      public double loss(double[] xi) {
+        return 1 - xi[0] - xi[1] + 0.5 * (xi[0] * xi[0] + xi[1] * xi[1]) + 0.9 * xi[0] * xi[1];
+      }
+
+      @Override
+      public LossPrecision precision() {
+        return LossPrecision.FLOAT64;
+      }
+    };
+    HiDlrTuner tuner = HiDlrTuner.create(config, TWO);
+    ProbeReport report = tuner.probe(coupled);
+    assertThat(report.jointScale()).isCloseTo(1 / 1.9, within(1e-9));
+    assertThat(tuner.estimates()[0]).isCloseTo(1 / 1.9, within(1e-9));
+    assertThat(tuner.estimates()[1]).isCloseTo(1 / 1.9, within(1e-9));
+    assertThat(report.forwardPasses()).isEqualTo(6);
+    assertThat(tuner.forwardPassesPerProbe()).isEqualTo(6);
+
+    // independent groups: the joint step is already optimal and nothing changes
+    HiDlrTuner independent = HiDlrTuner.create(config, TWO);
+    ProbeReport plain = independent.probe(separable(new double[] {1, 2}, new double[] {1, 4}));
+    assertThat(plain.jointScale()).isEqualTo(1);
+    assertThat(independent.estimates()[0]).isCloseTo(1.0, within(1e-12));
+    assertThat(independent.estimates()[1]).isCloseTo(0.5, within(1e-12));
+
+    // off by default: the paper's 2K + 1 passes
+    ProbeReport off = HiDlrTuner.create(greedy().build(), TWO).probe(coupled);
+    assertThat(off.jointScale()).isNaN();
+    assertThat(off.forwardPasses()).isEqualTo(5);
+  }
 }
