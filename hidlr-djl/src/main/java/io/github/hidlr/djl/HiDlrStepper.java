@@ -284,7 +284,15 @@ public final class HiDlrStepper implements AutoCloseable {
       if (same) {
         return;
       }
-      Tensors.assign(weight, before);
+      // Invariant: the weight equals w_before − current·Δ; at the origin it is w_before bit
+      // for bit, so the copy can be skipped (every non-probing step).
+      boolean atOrigin = true;
+      for (double c : current) {
+        atOrigin &= c == 0;
+      }
+      if (!atOrigin) {
+        Tensors.assign(weight, before);
+      }
       if (members.size() == 1 && members.get(0).wholeTensor()) {
         double scale = scales[members.get(0).group()];
         if (scale != 0) {
