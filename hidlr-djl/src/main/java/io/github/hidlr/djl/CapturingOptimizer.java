@@ -142,6 +142,7 @@ public final class CapturingOptimizer extends Optimizer {
   List<Capture> drain() {
     boolean gradMode = JniUtils.isGradMode();
     JniUtils.setGradMode(false);
+    boolean done = false;
     try {
       for (Capture capture : pending) {
         PtNDArray gradient = JniUtils.getGradient((PtNDArray) capture.weight);
@@ -157,8 +158,29 @@ public final class CapturingOptimizer extends Optimizer {
       }
       List<Capture> out = new ArrayList<>(pending);
       pending.clear();
+      done = true;
       return out;
     } finally {
+      if (!done) {
+        abort();
+      }
+      JniUtils.setGradMode(gradMode);
+    }
+  }
+
+  /**
+   * Undoes the current step after a failure: every replica updated since the last
+   * {@link #drain} gets {@code w_before} back, and the captures are forgotten.
+   */
+  void abort() {
+    boolean gradMode = JniUtils.isGradMode();
+    JniUtils.setGradMode(false);
+    try {
+      for (Capture capture : pending) {
+        Tensors.assign(capture.weight, capture.before);
+      }
+    } finally {
+      pending.clear();
       JniUtils.setGradMode(gradMode);
     }
   }

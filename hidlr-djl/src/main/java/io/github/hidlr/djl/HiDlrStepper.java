@@ -115,8 +115,16 @@ public final class HiDlrStepper implements AutoCloseable {
   public StepOutcome step(NDList probeData, NDList probeLabels) {
     checkBatch(probeData, probeLabels);
     checkGradients();
-    trainer.step();
-    List<CapturingOptimizer.Capture> captures = optimizer.drain();
+    List<CapturingOptimizer.Capture> captures;
+    try {
+      trainer.step();
+      captures = optimizer.drain();
+    } catch (RuntimeException | Error e) {
+      // A base optimizer that fails part-way must not leave some weights stepped.
+      optimizer.abort();
+      clearGradients();
+      throw e;
+    }
     boolean gradMode = JniUtils.isGradMode();
     JniUtils.setGradMode(false);
     List<Replica> replicas = new ArrayList<>(captures.size());
@@ -130,8 +138,8 @@ public final class HiDlrStepper implements AutoCloseable {
         return probeAndApply(replicas, probeData, probeLabels);
       } finally {
         // Δ lives in the gradient buffers: clear it so the next backward starts from zero.
-        for (Replica replica : replicas) {
-          replica.clearDelta();
+        for (CapturingOptimizer.Capture capture : captures) {
+          JniUtils.zeroGrad((PtNDArray) capture.weight);
         }
       }
     } finally {
@@ -331,10 +339,6 @@ public final class HiDlrStepper implements AutoCloseable {
         Tensors.assign(weight, before);
         Arrays.fill(current, 0);
       }
-    }
-
-    void clearDelta() {
-      JniUtils.zeroGrad((PtNDArray) weight);
     }
   }
 

@@ -204,6 +204,17 @@ public final class HiDlrTuner {
    * @return what the probe found
    */
   public ProbeReport probe(LossProbe probe) {
+    TunerState snapshot = state();
+    try {
+      return probeOnce(probe);
+    } catch (RuntimeException | Error e) {
+      // A probe that fails part-way (the engine threw) must not leave half an update behind.
+      restore(snapshot);
+      throw e;
+    }
+  }
+
+  private ProbeReport probeOnce(LossProbe probe) {
     int m = active.length;
     double[] probeSizes = new double[m];
     for (int i = 0; i < m; i++) {
@@ -322,6 +333,14 @@ public final class HiDlrTuner {
     if (state.estimates().length != groupCount) {
       throw new IllegalArgumentException("state holds " + state.estimates().length
           + " groups but this tuner has " + groupCount + " " + layout.names());
+    }
+    boolean anyActive = false;
+    for (boolean f : state.frozen()) {
+      anyActive |= !f;
+    }
+    if (!anyActive) {
+      throw new IllegalArgumentException("state has every group frozen "
+          + java.util.Arrays.toString(state.frozen()) + ": at least one group must train");
     }
     step = state.step();
     probes = state.probes();
@@ -468,7 +487,7 @@ public final class HiDlrTuner {
     }
     int m = active.length;
     for (int i = 0; i < m; i++) {
-      if (Double.isFinite(influence[i]) && rejections[i] != Rejection.NON_FINITE_LOSS) {
+      if (Double.isFinite(influence[i]) && rejections[i] == null) {
         int k = active[i];
         lowInfluenceStreak[k] = influence[i] < policy.threshold() ? lowInfluenceStreak[k] + 1 : 0;
       }

@@ -299,4 +299,30 @@ class TunerPolicyTest {
     assertThat(off.jointScale()).isNaN();
     assertThat(off.forwardPasses()).isEqualTo(5);
   }
+
+  @Test
+  void aProbeThatThrowsPartWayChangesNothing() {
+    HiDlrTuner tuner = HiDlrTuner.create(greedy().optJointCheck(true).build(), TWO);
+    TunerState before = tuner.state();
+    int[] calls = {0};
+    LossProbe failing = xi -> {
+      if (++calls[0] == 6) {
+        throw new IllegalStateException("engine failed");
+      }
+      return 1 - xi[0] - xi[1] + xi[0] * xi[0] + xi[1] * xi[1];
+    };
+    assertThatThrownBy(() -> tuner.probe(failing)).hasMessage("engine failed");
+    assertThat(tuner.state()).isEqualTo(before);
+  }
+
+  @Test
+  void restoringAStateWithEveryGroupFrozenIsRefused() {
+    HiDlrTuner tuner = HiDlrTuner.create(greedy().build(), TWO);
+    TunerState allFrozen = new TunerState(3, 1, new double[] {0.1, 0.1}, new double[2],
+        new double[2], new double[] {1, 1}, new boolean[] {true, true}, new int[2]);
+    TunerState before = tuner.state();
+    assertThatThrownBy(() -> tuner.restore(allFrozen))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("every group frozen");
+    assertThat(tuner.state()).isEqualTo(before);
+  }
 }

@@ -6,6 +6,7 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
+import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.util.Pair;
 import io.github.hidlr.core.state.TunerStateFormat;
 import io.github.hidlr.core.tuner.TunerState;
@@ -124,21 +125,30 @@ public final class Checkpoint {
           + savedOptimizer + " but the stepper uses " + optimizer);
     }
     Block block = model.getBlock();
-    restoreParameters(dir, block, model.getNDManager(), read(dir, PARAMETERS, manifest));
+    // Read and check everything before changing anything, so a bad checkpoint changes nothing.
+    byte[] parameters = read(dir, PARAMETERS, manifest);
     TunerState state = TunerStateFormat.read(new StringReader(
         new String(read(dir, TUNER, manifest), StandardCharsets.UTF_8)), stepper.tuner().layout());
+    byte[] optimizerState = stepper.optimizer().base() instanceof NdOptimizer
+        ? read(dir, OPTIMIZER, manifest) : null;
+    boolean gradMode = JniUtils.isGradMode();
+    JniUtils.setGradMode(false);
+    try {
+      restoreParameters(dir, block, model.getNDManager(), parameters);
+    } finally {
+      JniUtils.setGradMode(gradMode);
+    }
     stepper.tuner().restore(state);
     boolean[] frozen = state.frozen();
     for (List<GroupMember> members : stepper.groups().membersById().values()) {
       for (GroupMember member : members) {
-        if (member.wholeTensor() && frozen[member.group()]) {
-          member.parameter().freeze(true);
+        if (member.wholeTensor()) {
+          member.parameter().freeze(frozen[member.group()]);
         }
       }
     }
     if (stepper.optimizer().base() instanceof NdOptimizer nd) {
-      try (DataInputStream in = new DataInputStream(
-          new ByteArrayInputStream(read(dir, OPTIMIZER, manifest)))) {
+      try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(optimizerState))) {
         nd.loadState(block, model.getNDManager(), in);
       }
     }
@@ -171,10 +181,12 @@ public final class Checkpoint {
           throw new IllegalArgumentException("checkpoint parameter \"" + array.getName()
               + "\" is not in the model; its parameters: " + byName.keySet());
         }
-        if (!parameter.getArray().getShape().equals(array.getShape())) {
+        if (!parameter.getArray().getShape().equals(array.getShape())
+            || parameter.getArray().getDataType() != array.getDataType()) {
           throw new IllegalArgumentException("checkpoint parameter \"" + array.getName()
-              + "\" has shape " + array.getShape() + " but the model's has "
-              + parameter.getArray().getShape());
+              + "\" has shape " + array.getShape() + " and type " + array.getDataType()
+              + " but the model's has " + parameter.getArray().getShape() + " and "
+              + parameter.getArray().getDataType());
         }
         Tensors.assign(parameter.getArray(), array);
       }

@@ -94,40 +94,48 @@ public final class HiDlrFit {
         throw new IllegalArgumentException("the training set yields no batch: it is empty or"
             + " smaller than the batch size with drop-last sampling");
       }
-      while (current != null) {
-        Batch next = batches.hasNext() ? batches.next() : null;
-        try {
-          long begin = System.nanoTime();
-          double loss = forwardBackward(trainer, current);
-          StepOutcome outcome = switch (probeBatch) {
-            case NEXT -> next != null ? stepper.step(next.getData(), next.getLabels())
-                : stepper.step(current.getData(), current.getLabels());
-            case SAME -> stepper.step(current.getData(), current.getLabels());
-            case FIXED -> stepper.step(fixedProbeData, fixedProbeLabels);
-          };
-          long nanos = System.nanoTime() - begin;
-          if (frozen.isEmpty()) {
-            nanosBefore += nanos;
-            stepsBefore++;
-          } else {
-            nanosAfter += nanos;
-            stepsAfter++;
+      Batch next = null;
+      try {
+        while (current != null) {
+          next = batches.hasNext() ? batches.next() : null;
+          try {
+            long begin = System.nanoTime();
+            double loss = forwardBackward(trainer, current);
+            StepOutcome outcome = switch (probeBatch) {
+              case NEXT -> next != null ? stepper.step(next.getData(), next.getLabels())
+                  : stepper.step(current.getData(), current.getLabels());
+              case SAME -> stepper.step(current.getData(), current.getLabels());
+              case FIXED -> stepper.step(fixedProbeData, fixedProbeLabels);
+            };
+            long nanos = System.nanoTime() - begin;
+            if (frozen.isEmpty()) {
+              nanosBefore += nanos;
+              stepsBefore++;
+            } else {
+              nanosAfter += nanos;
+              stepsAfter++;
+            }
+            for (String name : outcome.newlyFrozen()) {
+              frozen.add(new FitResult.FrozenParameter(name, outcome.step()));
+            }
+            lossSum += loss;
+            epochSteps++;
+            steps++;
+            lastRates = outcome.rates();
+            StepEvent event = new StepEvent(epoch, loss, outcome, nanos);
+            listeners.forEach(l -> l.onStep(event));
+          } finally {
+            current.close();
           }
-          for (String name : outcome.newlyFrozen()) {
-            frozen.add(new FitResult.FrozenParameter(name, outcome.step()));
-          }
-          lossSum += loss;
-          epochSteps++;
-          steps++;
-          lastRates = outcome.rates();
-          StepEvent event = new StepEvent(epoch, loss, outcome, nanos);
-          listeners.forEach(l -> l.onStep(event));
-        } finally {
-          current.close();
+          current = next;
+          next = null;
         }
-        current = next;
+      } finally {
+        if (next != null) {
+          next.close();
+        }
+        epochManager.close();
       }
-      epochManager.close();
       double validationLoss = validation == null ? Double.NaN : evaluate(trainer, validation);
       EpochSummary summary = new EpochSummary(epoch, epochSteps, lossSum / epochSteps,
           validationLoss, lastRates, (System.nanoTime() - epochStart) / 1e9);
