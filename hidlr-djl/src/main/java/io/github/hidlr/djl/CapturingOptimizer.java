@@ -7,6 +7,7 @@ import ai.djl.ndarray.NDScope;
 import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.optimizer.Optimizer;
+import io.github.hidlr.djl.baseline.WholeStepOptimizer;
 import io.github.hidlr.djl.optim.NdOptimizer;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -112,6 +113,20 @@ public final class CapturingOptimizer extends Optimizer {
     boolean gradMode = JniUtils.isGradMode();
     JniUtils.setGradMode(false);
     try {
+      if (capturesDirection()) {
+        // hidlr's optimizers write Δ = η_ref·d straight into the gradient buffer and leave the
+        // weight at w_before: no copy, no difference, no restore.
+        PtNDArray gradient = JniUtils.getGradient((PtNDArray) weight);
+        if (gradient == null) {
+          throw new IllegalStateException("parameter " + parameterId + " has no gradient"
+              + " buffer: run backward before stepping");
+        }
+        try (NDArray delta = gradient) {
+          ((NdOptimizer) base).updateInto(parameterId, weight, grad, delta);
+        }
+        pending.add(new Capture(parameterId, weight, null));
+        return;
+      }
       String key = parameterId + "@" + weight.getDevice();
       NDArray before = buffers.get(key);
       if (before == null) {
@@ -131,6 +146,17 @@ public final class CapturingOptimizer extends Optimizer {
   }
 
   /**
+   * Whether the base optimizer hands over its direction itself ({@link NdOptimizer#updateInto}),
+   * rather than being differenced: true for hidlr's per-parameter optimizers, false for DJL's
+   * and for the whole-step baselines, which apply their update at the step's last parameter.
+   *
+   * @return true when {@code Δ} is captured directly
+   */
+  boolean capturesDirection() {
+    return base instanceof NdOptimizer && !(base instanceof WholeStepOptimizer);
+  }
+
+  /**
    * Finishes the step's captures and hands them over: for each replica updated since the last
    * call, stores {@code Δ = w_before − w_after} in its gradient buffer and puts
    * {@code w_before} back. Done after the whole {@code trainer.step()} rather than inside each
@@ -145,6 +171,9 @@ public final class CapturingOptimizer extends Optimizer {
     boolean done = false;
     try {
       for (Capture capture : pending) {
+        if (capture.before == null) {
+          continue;
+        }
         PtNDArray gradient = JniUtils.getGradient((PtNDArray) capture.weight);
         if (gradient == null) {
           throw new IllegalStateException("parameter " + capture.parameterId + " has no gradient"
@@ -177,7 +206,9 @@ public final class CapturingOptimizer extends Optimizer {
     JniUtils.setGradMode(false);
     try {
       for (Capture capture : pending) {
-        Tensors.assign(capture.weight, capture.before);
+        if (capture.before != null) {
+          Tensors.assign(capture.weight, capture.before);
+        }
       }
     } finally {
       pending.clear();

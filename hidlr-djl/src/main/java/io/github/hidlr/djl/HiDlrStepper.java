@@ -165,7 +165,7 @@ public final class HiDlrStepper implements AutoCloseable {
       scales[k] /= referenceRate;
     }
     for (Replica replica : replicas) {
-      replica.displace(scales);
+      replica.displace(scales, false);
     }
     List<String> frozen = freeze(result.report().map(ProbeReport::newlyFrozen).orElse(List.of()));
     return new StepOutcome(result.step(), result.rates(), result.report(), probeNanos, frozen);
@@ -261,7 +261,8 @@ public final class HiDlrStepper implements AutoCloseable {
   /** A parameter replica with its saved weights and update during one step. */
   private final class Replica {
     final NDArray weight;
-    final NDArray before;
+    /** {@code w_before}; null until needed when the optimizer left the weight untouched. */
+    NDArray before;
     final NDArray delta;
     final List<GroupMember> members;
     final double[] current;
@@ -283,8 +284,14 @@ public final class HiDlrStepper implements AutoCloseable {
       return "\"" + members.get(0).name() + "\"";
     }
 
-    /** {@code w = w_before − Σ scale_k Δ_(k)} over this tensor's members. */
-    void displace(double[] scales) {
+    /**
+     * {@code w = w_before − Σ scale_k Δ_(k)} over this tensor's members.
+     *
+     * @param scales per group
+     * @param probing whether a later displacement will need {@code w_before} back (a probe);
+     *     the final update of a step does not
+     */
+    void displace(double[] scales, boolean probing) {
       boolean same = true;
       for (int i = 0; i < members.size(); i++) {
         same &= current[i] == scales[members.get(i).group()];
@@ -300,6 +307,9 @@ public final class HiDlrStepper implements AutoCloseable {
       }
       if (!atOrigin) {
         Tensors.assign(weight, before);
+      } else if (before == null && probing) {
+        // Leaving w_before for a probe: keep it (dies with the step's scope).
+        before = weight.duplicate();
       }
       if (members.size() == 1 && members.get(0).wholeTensor()) {
         double scale = scales[members.get(0).group()];
@@ -361,7 +371,7 @@ public final class HiDlrStepper implements AutoCloseable {
         scales[k] = displacement[k] / referenceRate;
       }
       for (Replica replica : replicas) {
-        replica.displace(scales);
+        replica.displace(scales, true);
       }
       try (NDScope scope = new NDScope()) {
         scope.suppressNotUsedWarning();

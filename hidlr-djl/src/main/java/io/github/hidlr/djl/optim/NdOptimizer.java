@@ -55,6 +55,8 @@ import java.util.function.Function;
  */
 public abstract class NdOptimizer extends Optimizer {
 
+  private static final ai.djl.ndarray.index.NDIndex ALL = new ai.djl.ndarray.index.NDIndex("...");
+
   /** "HDLO": marks a stream written by {@link #saveState}. */
   private static final int STATE_MAGIC = 0x48444C4F;
 
@@ -127,6 +129,25 @@ public abstract class NdOptimizer extends Optimizer {
   /** {@inheritDoc} */
   @Override
   public final void update(String parameterId, NDArray weight, NDArray grad) {
+    step(parameterId, weight, grad, null);
+  }
+
+  /**
+   * One update that leaves the weight alone and writes {@code Δ = η·d} into {@code delta}
+   * instead: the same state changes and step count as {@link #update}, for Hi-DLR's
+   * {@code CapturingOptimizer}, which rescales {@code Δ} per group (ALGORITHM.md §6) and so
+   * saves differencing the weights before and after.
+   *
+   * @param parameterId the parameter's id
+   * @param weight the parameter, not modified
+   * @param grad the gradient (DJL's duplicate), not modified
+   * @param delta receives {@code Δ}; usually the parameter's own gradient buffer
+   */
+  public final void updateInto(String parameterId, NDArray weight, NDArray grad, NDArray delta) {
+    step(parameterId, weight, grad, java.util.Objects.requireNonNull(delta, "delta"));
+  }
+
+  private void step(String parameterId, NDArray weight, NDArray grad, NDArray deltaOut) {
     if (!(weight instanceof PtNDArray)) {
       throw new IllegalArgumentException(
           getClass().getSimpleName()
@@ -152,11 +173,15 @@ public abstract class NdOptimizer extends Optimizer {
       }
       NDArray d = direction(parameterId, weight, g, step);
       // The only place η enters: Δ = −η·d, linear in η by construction.
-      weight.subi(d.mul(learningRate));
-      // DJL hands update() a duplicate of the gradient; the real .grad must be zeroed here
-      // or it accumulates over steps (DJL's own optimizers do the same natively).
-      if (weight.hasGradient()) {
-        JniUtils.zeroGrad((PtNDArray) weight);
+      if (deltaOut != null) {
+        deltaOut.set(ALL, d.mul(learningRate));
+      } else {
+        weight.subi(d.mul(learningRate));
+        // DJL hands update() a duplicate of the gradient; the real .grad must be zeroed here
+        // or it accumulates over steps (DJL's own optimizers do the same natively).
+        if (weight.hasGradient()) {
+          JniUtils.zeroGrad((PtNDArray) weight);
+        }
       }
     } finally {
       JniUtils.setGradMode(gradMode);
