@@ -19,13 +19,17 @@ import java.util.Objects;
  * Wraps the base optimizer so that a training step calls it exactly once, at the reference
  * rate {@code η_ref}, and captures the update instead of applying it (ALGORITHM.md §6).
  *
- * <p>For each parameter replica, {@link #update} saves {@code w_before} into a buffer it keeps
- * across steps, lets the base optimizer compute {@code w_after}, stores
- * {@code Δ = w_before − w_after} in the parameter's gradient buffer (free after the base
- * optimizer consumed it) and puts {@code w_before} back. {@link HiDlrStepper} then probes
- * along {@code d = Δ / η_ref} and writes {@code w = w_before − Σ_k (η_k / η_ref) Δ_(k)}. The
- * base optimizer's state (momentum, Adam's moments) is therefore updated once per step, never
- * twice as in the reference GeN code. Extra memory: one copy of the trainable parameters.
+ * <p>hidlr's own optimizers ({@code io.github.hidlr.djl.optim}) hand the update over directly:
+ * {@link NdOptimizer#updateInto} writes {@code Δ = η_ref·d} into the parameter's gradient
+ * buffer (free once the optimizer consumed the gradient) and leaves the weight at
+ * {@code w_before}. Any other optimizer (DJL's SGD, Adam, AdamW; the whole-step baselines) is
+ * differenced: {@link #update} saves {@code w_before} into a buffer reused across steps, the
+ * base optimizer computes {@code w_after}, and after the whole {@code trainer.step()} the
+ * capture stores {@code Δ = w_before − w_after} in the gradient buffer and puts
+ * {@code w_before} back. Either way {@link HiDlrStepper} then probes along
+ * {@code d = Δ / η_ref} and writes {@code w = w_before − Σ_k (η_k / η_ref) Δ_(k)}. The base
+ * optimizer's state (momentum, Adam's moments) is updated once per step, never twice as in the
+ * reference GeN code. Extra memory: at most one copy of the trainable parameters.
  *
  * <p>Exact when {@code Δ} is linear in the learning rate: true for SGD, Adam, AdamW and the
  * optimizers of {@code io.github.hidlr.djl.optim}; not for DJL's {@code Sgd} with momentum,
