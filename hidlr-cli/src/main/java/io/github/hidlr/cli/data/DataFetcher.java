@@ -140,6 +140,18 @@ public final class DataFetcher {
       Result any = run(spec, work, List.of(aptGet.toString(), "download", spec.packageName()),
           finalDir);
       if (any.exitCode != 0) {
+        // A fresh machine may have no package lists yet: refresh them once and retry.
+        progress.accept("[" + spec.key() + "] apt has no such package; running apt-get update");
+        Result update = run(spec, work, List.of(aptGet.toString(), "update", "-qq"), finalDir);
+        if (update.exitCode == 0) {
+          any = run(spec, work, List.of(aptGet.toString(), "download", ref), finalDir);
+          if (any.exitCode != 0) {
+            any = run(spec, work, List.of(aptGet.toString(), "download", spec.packageName()),
+                finalDir);
+          }
+        }
+      }
+      if (any.exitCode != 0) {
         throw commandFailed(spec, "apt-get download " + ref, r.and(any), "check the network"
             + " and the apt sources; if apt has no package lists yet, run 'apt-get update' as"
             + " root first", finalDir);

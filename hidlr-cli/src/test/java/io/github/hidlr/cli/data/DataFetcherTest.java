@@ -128,6 +128,32 @@ class DataFetcherTest {
 
   @Test
   @EnabledOnOs({OS.LINUX, OS.MAC})
+  void aFreshMachineWithoutPackageListsGetsThemUpdatedOnce() throws Exception {
+    Path bin = Files.createDirectories(tmp.resolve("bin"));
+    Path unpacked = tmp.resolve("deb");
+    TestFiles.write(unpacked.resolve("usr/share/fake/a-idx3-ubyte"), FakePackages.IMAGES);
+    TestFiles.write(unpacked.resolve("usr/share/fake/b.csv.gz"),
+        TestFiles.gzip(FakePackages.TABLE));
+    Path lists = bin.resolve("lists");
+    // apt-get knows no package until 'apt-get update' has run once
+    TestFiles.script(bin, "apt-get", "echo \"$@\" >> '" + bin.resolve("calls.log") + "'\n"
+        + "if [ \"$1\" = update ]; then touch '" + lists + "'; exit 0; fi\n"
+        + "[ -f '" + lists + "' ] || { echo 'E: Unable to locate package'; exit 100; }\n"
+        + "touch fake-data_1.0.0_all.deb");
+    TestFiles.script(bin, "dpkg-deb", "mkdir -p \"$3\" && cp -R '" + unpacked + "'/. \"$3\"/");
+    Path into = into();
+
+    new DataFetcher(FakePackages.only(bin), progress::add)
+        .fetch(FakePackages.spec(PackageSource.DEBIAN), into, tmp.resolve("cache/fake"));
+
+    assertThat(into.resolve("a-idx3-ubyte")).hasBinaryContent(FakePackages.IMAGES);
+    assertThat(Files.readAllLines(bin.resolve("calls.log"))).containsExactly(
+        "download fake-data=1.0.0", "download fake-data", "update -qq",
+        "download fake-data=1.0.0");
+  }
+
+  @Test
+  @EnabledOnOs({OS.LINUX, OS.MAC})
   void fetchesThroughAptFallingBackToTheOfferedVersion() throws Exception {
     Path bin = Files.createDirectories(tmp.resolve("bin"));
     Path unpacked = tmp.resolve("deb");
