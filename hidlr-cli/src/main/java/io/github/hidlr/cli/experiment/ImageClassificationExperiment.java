@@ -1,7 +1,5 @@
 package io.github.hidlr.cli.experiment;
 
-import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
 import ai.djl.nn.Block;
@@ -19,6 +17,7 @@ import io.github.hidlr.cli.training.Method;
 import io.github.hidlr.cli.training.MethodResult;
 import io.github.hidlr.cli.training.MethodTrainer;
 import io.github.hidlr.cli.training.Methods;
+import io.github.hidlr.cli.training.Pretraining;
 import io.github.hidlr.cli.training.Task;
 import io.github.hidlr.core.tuner.Horizon;
 import io.github.hidlr.djl.baseline.Baselines;
@@ -27,12 +26,6 @@ import io.github.hidlr.djl.group.ParameterGroups;
 import io.github.hidlr.djl.group.ParameterKind;
 import io.github.hidlr.djl.optim.NdOptimizer;
 import io.github.hidlr.djl.optim.Optimizers;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -105,7 +98,8 @@ public final class ImageClassificationExperiment implements Experiment {
       ImageData source = ImageData.load(profile, direction[0], train, test, seed);
       ImageData target = ImageData.load(profile, direction[1], train, test, seed);
       Comparison comparison = new Comparison(context, new MethodTrainer(seed, steps, 64));
-      byte[] pretrained = pretrain(context, source, pretrainSteps, seed);
+      byte[] pretrained = Pretraining.parameters(context,
+          task("pretrain-" + source.name(), source, null), pretrainSteps, seed);
       Task task = task(source.name() + "-to-" + target.name(), target, pretrained);
       List<MethodResult> results = new ArrayList<>();
       results.add(comparison.train(task, Method.plain("constant", block -> adamW.apply(rate)),
@@ -146,42 +140,10 @@ public final class ImageClassificationExperiment implements Experiment {
   }
 
   private static Task task(String name, ImageData data, byte[] pretrained) {
-    return new Task(name, manager -> {
-      SequentialBlock net = cnn();
-      if (pretrained != null) {
-        net.initialize(manager, DataType.FLOAT32, new Shape(1, 1, 28, 28));
-        try {
-          net.loadParameters(manager, new DataInputStream(new ByteArrayInputStream(pretrained)));
-        } catch (IOException | ai.djl.MalformedModelException e) {
-          throw new IllegalStateException("cannot load the pretrained CNN", e);
-        }
-      }
-      return net;
-    }, new Shape(1, 1, 28, 28), null, manager -> arrays(manager, data), Loss::softmaxCrossEntropyLoss,
+    Shape input = new Shape(1, 1, 28, 28);
+    return new Task(name, manager -> pretrained == null ? cnn()
+        : Pretraining.load(cnn(), manager, input, pretrained), input, null,
+        manager -> data.tensors(manager, 1, 28, 28), Loss::softmaxCrossEntropyLoss,
         Task.Kind.MULTICLASS);
-  }
-
-  private static Task.Data arrays(NDManager manager, ImageData data) {
-    return new Task.Data(
-        manager.create(data.trainX(), new Shape(data.trainCount(), 1, 28, 28)),
-        manager.create(data.trainY()).toType(DataType.FLOAT32, false),
-        manager.create(data.testX(), new Shape(data.testCount(), 1, 28, 28)),
-        manager.create(data.testY()).toType(DataType.FLOAT32, false));
-  }
-
-  private static byte[] pretrain(ExperimentContext context, ImageData source, int steps,
-      long seed) {
-    Task task = task("pretrain-" + source.name(), source, null);
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    new Comparison(context, new MethodTrainer(seed, steps, 64)).train(task,
-        Method.plain("adam", block -> Optimizers.adam().setLearningRate(1e-3f).build()), steps,
-        (block, manager) -> {
-          try (DataOutputStream out = new DataOutputStream(bytes)) {
-            block.saveParameters(out);
-          } catch (IOException e) {
-            throw new UncheckedIOException(e);
-          }
-        });
-    return bytes.toByteArray();
   }
 }

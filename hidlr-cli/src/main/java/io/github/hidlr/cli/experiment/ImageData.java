@@ -5,6 +5,10 @@ import io.github.hidlr.cli.data.DataCache;
 import io.github.hidlr.cli.data.Datasets;
 import io.github.hidlr.cli.data.ImageSet;
 import io.github.hidlr.cli.data.ImageSplits;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import io.github.hidlr.cli.training.Task;
 import java.util.Random;
 
 /**
@@ -45,6 +49,21 @@ public record ImageData(String name, float[] trainX, int[] trainY, float[] testX
     int m = Math.min(test, te.count());
     return new ImageData(fashion ? "fashion-mnist" : "mnist", tr.floats(0, n), tr.labels(0, n),
         te.floats(0, m), te.labels(0, m));
+  }
+
+  /**
+   * The images as tensors of shape {@code (n, imageShape…)} and the labels as floats.
+   *
+   * @param manager where the arrays live
+   * @param imageShape one image's shape, e.g. {@code 784} or {@code 1, 28, 28}
+   * @return train and test arrays
+   */
+  public Task.Data tensors(NDManager manager, long... imageShape) {
+    return new Task.Data(
+        manager.create(trainX, new Shape(trainCount()).addAll(new Shape(imageShape))),
+        manager.create(trainY).toType(DataType.FLOAT32, false),
+        manager.create(testX, new Shape(testCount()).addAll(new Shape(imageShape))),
+        manager.create(testY).toType(DataType.FLOAT32, false));
   }
 
   /**

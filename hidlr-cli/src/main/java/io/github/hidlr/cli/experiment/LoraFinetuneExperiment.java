@@ -1,7 +1,5 @@
 package io.github.hidlr.cli.experiment;
 
-import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
 import ai.djl.nn.Block;
@@ -16,6 +14,7 @@ import io.github.hidlr.cli.training.Method;
 import io.github.hidlr.cli.training.MethodResult;
 import io.github.hidlr.cli.training.MethodTrainer;
 import io.github.hidlr.cli.training.Methods;
+import io.github.hidlr.cli.training.Pretraining;
 import io.github.hidlr.cli.training.Task;
 import io.github.hidlr.core.tuner.Horizon;
 import io.github.hidlr.djl.group.GroupSpec;
@@ -24,12 +23,6 @@ import io.github.hidlr.djl.lora.LoRA;
 import io.github.hidlr.djl.lora.LoRAGroups;
 import io.github.hidlr.djl.optim.NdOptimizer;
 import io.github.hidlr.djl.optim.Optimizers;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -68,7 +61,8 @@ public final class LoraFinetuneExperiment implements Experiment {
     long seed = context.seed();
     ImageData mnist = ImageData.load(profile, false, train, test, seed);
     ImageData fashion = ImageData.load(profile, true, train, test, seed);
-    byte[] pretrained = pretrain(context, mnist, profile.pick(10, 300, 600), seed);
+    byte[] pretrained = Pretraining.parameters(context,
+        task("pretrain-" + mnist.name(), mnist, null, false), profile.pick(10, 300, 600), seed);
     DoubleFunction<NdOptimizer> adam = rate -> Optimizers.adam().setLearningRate((float) rate)
         .build();
     Task full = task("fashion-full-ft", fashion, pretrained, false);
@@ -133,43 +127,14 @@ public final class LoraFinetuneExperiment implements Experiment {
   }
 
   private static Task task(String name, ImageData data, byte[] pretrained, boolean lora) {
+    Shape input = new Shape(1, ImageData.PIXELS);
     return new Task(name, manager -> {
-      SequentialBlock net = mlp();
       if (pretrained == null) {
-        return net;
+        return mlp();
       }
-      net.initialize(manager, DataType.FLOAT32, new Shape(1, ImageData.PIXELS));
-      try {
-        net.loadParameters(manager, new DataInputStream(new ByteArrayInputStream(pretrained)));
-      } catch (IOException | ai.djl.MalformedModelException e) {
-        throw new IllegalStateException("cannot load the pretrained MLP", e);
-      }
+      SequentialBlock net = Pretraining.load(mlp(), manager, input, pretrained);
       return lora ? LoRA.wrapAllButHead(net, RANK, RANK, manager).block() : net;
-    }, new Shape(1, ImageData.PIXELS), null, manager -> flat(manager, data),
+    }, input, null, manager -> data.tensors(manager, ImageData.PIXELS),
         Loss::softmaxCrossEntropyLoss, Task.Kind.MULTICLASS);
-  }
-
-  private static Task.Data flat(NDManager manager, ImageData data) {
-    return new Task.Data(
-        manager.create(data.trainX(), new Shape(data.trainCount(), ImageData.PIXELS)),
-        manager.create(data.trainY()).toType(DataType.FLOAT32, false),
-        manager.create(data.testX(), new Shape(data.testCount(), ImageData.PIXELS)),
-        manager.create(data.testY()).toType(DataType.FLOAT32, false));
-  }
-
-  private static byte[] pretrain(ExperimentContext context, ImageData source, int steps,
-      long seed) {
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    new Comparison(context, new MethodTrainer(seed, steps, 64)).train(
-        task("pretrain-" + source.name(), source, null, false),
-        Method.plain("adam", block -> Optimizers.adam().setLearningRate(1e-3f).build()), steps,
-        (block, manager) -> {
-          try (DataOutputStream out = new DataOutputStream(bytes)) {
-            block.saveParameters(out);
-          } catch (IOException e) {
-            throw new UncheckedIOException(e);
-          }
-        });
-    return bytes.toByteArray();
   }
 }

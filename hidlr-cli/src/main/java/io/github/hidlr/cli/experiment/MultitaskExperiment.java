@@ -3,7 +3,6 @@ package io.github.hidlr.cli.experiment;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
 import ai.djl.nn.Block;
@@ -116,7 +115,7 @@ public final class MultitaskExperiment implements Experiment {
         .add(Linear.builder().setUnits(128).build()).add(Activation::relu)
         .add(Linear.builder().setUnits(FEATURES).build()).add(Activation::relu)
         .add(Linear.builder().setUnits(10).build()),
-        new Shape(1, ImageData.PIXELS), null, manager -> flat(manager, mnist),
+        new Shape(1, ImageData.PIXELS), null, manager -> mnist.tensors(manager, ImageData.PIXELS),
         Loss::softmaxCrossEntropyLoss, Task.Kind.MULTICLASS);
     float[][] out = new float[2][];
     new Comparison(context, new MethodTrainer(seed, steps, 128)).train(pretrain,
@@ -128,21 +127,13 @@ public final class MultitaskExperiment implements Experiment {
             backbone.add(children.get(i));
           }
           ParameterStore store = new ParameterStore(manager, false);
-          Task.Data data = flat(manager, fashion);
+          Task.Data data = fashion.tensors(manager, ImageData.PIXELS);
           out[0] = backbone.forward(store, new NDList(data.trainX()), false).head()
               .toFloatArray();
           out[1] = backbone.forward(store, new NDList(data.testX()), false).head()
               .toFloatArray();
         });
     return out;
-  }
-
-  private static Task.Data flat(NDManager manager, ImageData data) {
-    return new Task.Data(
-        manager.create(data.trainX(), new Shape(data.trainCount(), ImageData.PIXELS)),
-        manager.create(data.trainY()).toType(DataType.FLOAT32, false),
-        manager.create(data.testX(), new Shape(data.testCount(), ImageData.PIXELS)),
-        manager.create(data.testY()).toType(DataType.FLOAT32, false));
   }
 
   private static Task task(ImageData fashion, float[][] features) {
