@@ -83,7 +83,7 @@ class LinearRegressionTest {
               .add(GroupSpec.kind("weight", ParameterKind.WEIGHT))
               .add(GroupSpec.kind("bias", ParameterKind.BIAS)).build();
           stepper = HiDlrStepper.create(trainer, capture, groups.resolve(model.getBlock()),
-              TunerConfig.hiDlr().setInitialRate(1e-3).optClip(4).optRateSmoothing(0.5)
+              TunerConfig.paper().setInitialRate(1e-3).optClip(4).optRateSmoothing(0.5)
                   .build());
         }
         for (int t = 0; t < STEPS; t++) {

@@ -1,5 +1,7 @@
 package io.github.hidlr.cli.experiment;
 
+import io.github.hidlr.cli.training.Policy;
+import java.util.List;
 import io.github.hidlr.cli.Profile;
 import io.github.hidlr.cli.report.RunOutput;
 import java.nio.file.Path;
@@ -14,9 +16,34 @@ import me.tongfei.progressbar.ProgressBarStyle;
  * @param seed the seed every method uses
  * @param output where to write
  * @param showProgress whether to draw progress bars (off in tests)
+ * @param policies the Hi-DLR policies each experiment runs, the headline one first
  */
 public record ExperimentContext(Profile profile, long seed, RunOutput output,
-    boolean showProgress) {
+    boolean showProgress, List<Policy> policies) {
+
+  /**
+   * Checks and copies the policies.
+   *
+   * @throws IllegalArgumentException if there is no policy
+   */
+  public ExperimentContext {
+    if (policies.isEmpty()) {
+      throw new IllegalArgumentException("an experiment needs at least one Hi-DLR policy");
+    }
+    policies = List.copyOf(policies);
+  }
+
+  /**
+   * A context that runs the reported policies ({@link Policy#reported()}).
+   *
+   * @param profile the size
+   * @param seed the seed
+   * @param output where to write
+   * @param showProgress whether to draw progress bars
+   */
+  public ExperimentContext(Profile profile, long seed, RunOutput output, boolean showProgress) {
+    this(profile, seed, output, showProgress, Policy.reported());
+  }
 
   /**
    * The experiment's folder.

@@ -57,7 +57,7 @@ public final class Functions2dExperiment implements Experiment {
           int iterations = r.iterationsToTolerance();
           rows.add(new ResultRow(setting.name(), r.method(), r.trajectory().finalLoss(), null,
               null, iterations < 0 ? null : iterations, (long) setting.iterations(),
-              seconds / results.size()));
+              seconds / results.size(), !Double.isFinite(r.trajectory().finalLoss())));
         }
         writeTraces(context, setting, results);
         notes.add(String.format(Locale.ROOT, "%s: iterations to f* + %.0e — hi-dlr %s, hi-ulr %s,"

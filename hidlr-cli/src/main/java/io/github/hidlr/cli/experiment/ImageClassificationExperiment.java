@@ -17,6 +17,8 @@ import io.github.hidlr.cli.training.Method;
 import io.github.hidlr.cli.training.MethodResult;
 import io.github.hidlr.cli.training.MethodTrainer;
 import io.github.hidlr.cli.training.Methods;
+import io.github.hidlr.cli.training.Policy;
+import java.util.Locale;
 import io.github.hidlr.cli.training.Pretraining;
 import io.github.hidlr.cli.training.Task;
 import io.github.hidlr.core.tuner.Horizon;
@@ -85,8 +87,11 @@ public final class ImageClassificationExperiment implements Experiment {
     config.put("batch_size", 64);
     config.put("base_optimizer", "adamw");
     config.put("rate", rate);
-    Method hiDlr = Methods.hiDlr("hi-dlr", adamW, rate, 4, headBias, Horizon.CONSTANT, 0);
-    config.put("hi_dlr", hiDlr.tuner().toMap());
+    List<Method> hiDlrs = Methods.policies(context.policies(), adamW, rate, 4, headBias, steps);
+    double[] peaks = profile == Profile.TINY ? new double[] {rate}
+        : new double[] {3e-4, 1e-3, 3e-3, 1e-2};
+    config.put("peak_rate_grid", peaks);
+    config.put("hi_dlr", hiDlrs.get(0).tuner().toMap());
     context.output().json("config.json", config);
 
     List<boolean[]> directions = profile == Profile.FULL
@@ -102,21 +107,25 @@ public final class ImageClassificationExperiment implements Experiment {
           task("pretrain-" + source.name(), source, null), pretrainSteps, seed);
       Task task = task(source.name() + "-to-" + target.name(), target, pretrained);
       List<MethodResult> results = new ArrayList<>();
-      results.add(comparison.train(task, Method.plain("constant", block -> adamW.apply(rate)),
-          steps));
-      results.add(comparison.train(task,
-          Methods.schedule("linear", adamW, rate, Horizon.LINEAR, steps), steps));
-      results.add(comparison.train(task,
-          Methods.schedule("cosine", adamW, rate, Horizon.COSINE, steps), steps));
+      results.add(comparison.bestOf(task, "constant", Methods.ulr(adamW), peaks, steps));
+      results.add(comparison.bestOf(task, "linear", peak -> Methods.schedule(
+          String.format(Locale.ROOT, "linear %.3g", peak), adamW, peak, Horizon.LINEAR, steps),
+          peaks, steps));
+      results.add(comparison.bestOf(task, "cosine", peak -> Methods.schedule(
+          String.format(Locale.ROOT, "cosine %.3g", peak), adamW, peak, Horizon.COSINE, steps),
+          peaks, steps));
       results.add(comparison.train(task, Method.plain("prodigy",
           block -> Baselines.prodigy().setBlock(block).setLearningRate(1f).build()), steps));
       results.add(comparison.train(task, Method.plain("d-adaptation",
           block -> Baselines.dAdaptAdam().setBlock(block).setLearningRate(1f).build()), steps));
       results.add(comparison.train(task, Methods.hiUlr(adamW, rate, 4), steps));
-      results.add(comparison.train(task, hiDlr, steps));
-      results.add(comparison.train(task, Methods.hiDlrJoint(adamW, rate, 4, headBias), steps));
-      results.add(comparison.train(task, Methods.hiDlr("hi-dlr-cosine", adamW, rate, 4,
-          headBias, Horizon.COSINE, steps), steps));
+      for (Method method : hiDlrs) {
+        results.add(comparison.train(task, method, steps));
+      }
+      if (!hiDlrs.stream().anyMatch(m -> m.name().equals(Policy.DEFAULT_COSINE.name()))) {
+        results.add(comparison.train(task, Methods.policies(List.of(Policy.DEFAULT_COSINE),
+            adamW, rate, 4, headBias, steps).get(0), steps));
+      }
       rows.addAll(comparison.write(task, results));
       notes.add(Comparison.budgetNote(task, results));
     }

@@ -75,7 +75,7 @@ public final class LoraFinetuneExperiment implements Experiment {
     };
     double[] grid = profile == Profile.TINY ? new double[] {1e-3}
         : new double[] {3e-4, 1e-3, 3e-3, 1e-2};
-    Method hiDlr = Methods.hiDlr("hi-dlr", adam, 1e-3, 4, abHead, Horizon.CONSTANT, 0);
+    List<Method> hiDlrs = Methods.policies(context.policies(), adam, 1e-3, 4, abHead, steps);
 
     Map<String, Object> config = new LinkedHashMap<>();
     config.put("experiment", name());
@@ -89,26 +89,25 @@ public final class LoraFinetuneExperiment implements Experiment {
     config.put("base_optimizer", "adam");
     config.put("ulr_grid", grid);
     config.put("lora_plus_lambda", 16);
-    config.put("hi_dlr", hiDlr.tuner().toMap());
+    config.put("hi_dlr", hiDlrs.get(0).tuner().toMap());
     context.output().json("config.json", config);
 
     Comparison comparison = new Comparison(context, new MethodTrainer(seed, steps, 64));
     List<MethodResult> results = new ArrayList<>();
     results.add(comparison.train(full, Method.plain("full-ft", block -> adam.apply(1e-3)), steps));
-    results.add(comparison.bestOf(lora, "ulr-best", Methods.grid(adam, grid), steps));
-    List<Method> loraPlus = new ArrayList<>();
-    for (double etaA : profile == Profile.TINY ? new double[] {1e-4} : new double[] {1e-4, 3e-4}) {
+    results.add(comparison.bestOf(lora, "ulr-best", Methods.ulr(adam), grid, steps));
+    results.add(comparison.bestOf(lora, "lora-plus", etaA -> {
       Map<String, Double> rates = new LinkedHashMap<>();
       rates.put("A", etaA);
       rates.put("B", 16 * etaA);
       rates.put("head", 16 * etaA);
-      loraPlus.add(Methods.fixedRates(String.format(Locale.ROOT, "lora+ ηA %.3g", etaA), adam,
-          rates, abHead));
-    }
-    results.add(comparison.bestOf(lora, "lora-plus", loraPlus, steps));
+      return Methods.fixedRates(String.format(Locale.ROOT, "lora+ ηA %.3g", etaA), adam,
+          rates, abHead);
+    }, profile == Profile.TINY ? new double[] {1e-4} : new double[] {3e-5, 1e-4, 3e-4}, steps));
     results.add(comparison.train(lora, Methods.hiUlr(adam, 1e-3, 4), steps));
-    results.add(comparison.train(lora, hiDlr, steps));
-    results.add(comparison.train(lora, Methods.hiDlrJoint(adam, 1e-3, 4, abHead), steps));
+    for (Method method : hiDlrs) {
+      results.add(comparison.train(lora, method, steps));
+    }
     List<ResultRow> rows = new ArrayList<>(comparison.write(full, results.subList(0, 1)));
     rows.addAll(comparison.write(lora, results.subList(1, results.size())));
     List<String> notes = List.of(Comparison.budgetNote(lora, results),

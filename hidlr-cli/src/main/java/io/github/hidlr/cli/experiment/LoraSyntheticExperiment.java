@@ -12,6 +12,7 @@ import io.github.hidlr.cli.training.Method;
 import io.github.hidlr.cli.training.MethodResult;
 import io.github.hidlr.cli.training.MethodTrainer;
 import io.github.hidlr.cli.training.Methods;
+import io.github.hidlr.core.tuner.TunerConfig;
 import io.github.hidlr.cli.training.Task;
 import io.github.hidlr.core.tuner.Horizon;
 import io.github.hidlr.djl.Tensors;
@@ -65,7 +66,7 @@ public final class LoraSyntheticExperiment implements Experiment {
         .add(GroupSpec.pattern("A", ".*" + LoRALinear.LORA_A))
         .add(GroupSpec.pattern("B", ".*" + LoRALinear.LORA_B)).build();
     double[] grid = context.profile().pick(0, 1, 2) == 0 ? new double[] {1e-2, 1e-1}
-        : new double[] {3e-3, 1e-2, 3e-2, 1e-1, 3e-1};
+        : new double[] {1e-2, 3e-2, 1e-1, 3e-1, 1};
     double[] loraPlusGrid = context.profile().pick(0, 1, 2) == 0 ? new double[] {1e-3}
         : new double[] {1e-3, 3e-3, 1e-2, 3e-2};
 
@@ -82,27 +83,26 @@ public final class LoraSyntheticExperiment implements Experiment {
     config.put("ulr_grid", grid);
     config.put("lora_plus_eta_a_grid", loraPlusGrid);
     config.put("lora_plus_lambda", 16);
-    Method hiDlr = Methods.hiDlr("hi-dlr", sgd, 1e-2, 1, ab, Horizon.CONSTANT, 0);
-    config.put("hi_dlr", hiDlr.tuner().toMap());
+    List<Method> hiDlrs = Methods.policies(context.policies(), sgd, 1e-2, 1, ab, steps);
+    config.put("hi_dlr", hiDlrs.get(0).tuner().toMap());
     context.output().json("config.json", config);
 
     Comparison comparison = new Comparison(context, new MethodTrainer(seed, steps, 64));
     List<MethodResult> results = new ArrayList<>();
-    results.add(comparison.bestOf(task, "ulr-best", Methods.grid(sgd, grid), steps));
-    List<Method> loraPlus = new ArrayList<>();
-    for (double etaA : loraPlusGrid) {
+    results.add(comparison.bestOf(task, "ulr-best", Methods.ulr(sgd), grid, steps));
+    results.add(comparison.bestOf(task, "lora-plus", etaA -> {
       Map<String, Double> rates = new LinkedHashMap<>();
       rates.put("A", etaA);
       rates.put("B", 16 * etaA);
-      loraPlus.add(Methods.fixedRates(
-          String.format(Locale.ROOT, "lora+ ηA %.3g", etaA), sgd, rates, ab));
-    }
-    results.add(comparison.bestOf(task, "lora-plus", loraPlus, steps));
+      return Methods.fixedRates(String.format(Locale.ROOT, "lora+ ηA %.3g", etaA), sgd, rates, ab);
+    }, loraPlusGrid, steps));
     results.add(comparison.train(task, Methods.hiUlr(sgd, 1e-2, 1), steps));
-    results.add(comparison.train(task, hiDlr, steps));
-    results.add(comparison.train(task,
-        Methods.hiDlr("hi-dlr-linear", sgd, 1e-2, 1, ab, Horizon.LINEAR, steps), steps));
-    results.add(comparison.train(task, Methods.hiDlrJoint(sgd, 1e-2, 1, ab), steps));
+    for (Method method : hiDlrs) {
+      results.add(comparison.train(task, method, steps));
+    }
+    results.add(comparison.train(task, Methods.hiDlr("hi-dlr-linear", sgd,
+        TunerConfig.hiDlr().setInitialRate(1e-2).optProbeEvery(1)
+            .optHorizon(Horizon.LINEAR, steps).build(), ab), steps));
     List<ResultRow> rows = comparison.write(task, results);
 
     MethodResult tuned = results.get(3);

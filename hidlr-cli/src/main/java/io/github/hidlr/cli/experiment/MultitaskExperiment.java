@@ -71,7 +71,7 @@ public final class MultitaskExperiment implements Experiment {
         .add(GroupSpec.rows("task", "weight")).build();
     double[] grid = profile == Profile.TINY ? new double[] {0.1, 1}
         : new double[] {0.03, 0.1, 0.3, 1, 3};
-    Method hiDlr = Methods.hiDlr("hi-dlr", sgd, 0.1, 2, rows, Horizon.CONSTANT, 0);
+    List<Method> hiDlrs = Methods.policies(context.policies(), sgd, 0.1, 2, rows, steps);
 
     Map<String, Object> config = new LinkedHashMap<>();
     config.put("experiment", name());
@@ -85,18 +85,19 @@ public final class MultitaskExperiment implements Experiment {
     config.put("batch_size", 128);
     config.put("base_optimizer", "sgd");
     config.put("ulr_grid", grid);
-    config.put("hi_dlr", hiDlr.tuner().toMap());
+    config.put("hi_dlr", hiDlrs.get(0).tuner().toMap());
     context.output().json("config.json", config);
 
     Comparison comparison = new Comparison(context, new MethodTrainer(seed, steps, 128));
     List<MethodResult> results = new ArrayList<>();
     List<Plots.Line> perTask = new ArrayList<>();
-    results.add(comparison.bestOf(task, "ulr-best", Methods.grid(sgd, grid), steps));
+    results.add(comparison.bestOf(task, "ulr-best", Methods.ulr(sgd), grid, steps));
     results.add(comparison.train(task, Methods.hiUlr(sgd, 0.1, 2), steps,
         (block, manager) -> perTask.add(perTaskLoss("hi-ulr", block, manager, task))));
-    results.add(comparison.train(task, hiDlr, steps,
-        (block, manager) -> perTask.add(perTaskLoss("hi-dlr", block, manager, task))));
-    results.add(comparison.train(task, Methods.hiDlrJoint(sgd, 0.1, 2, rows), steps));
+    for (Method method : hiDlrs) {
+      results.add(comparison.train(task, method, steps, (block, manager) ->
+          perTask.add(perTaskLoss(method.name(), block, manager, task))));
+    }
     List<ResultRow> rows2 = comparison.write(task, results);
     Plots.lines(context.output(), "multitask-per-task.png", "test loss per task (one-vs-rest)",
         "task (class index)", "test BCE", false, perTask);

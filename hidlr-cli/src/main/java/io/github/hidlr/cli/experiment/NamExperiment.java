@@ -67,7 +67,7 @@ public final class NamExperiment implements Experiment {
     Function<Block, ParameterGroups> perFeature = perFeature(FEATURES);
     double[] manual = context.profile() == io.github.hidlr.cli.Profile.TINY
         ? new double[] {1e-2, 1e-1} : new double[] {3e-3, 1e-2, 3e-2, 1e-1, 3e-1};
-    Method hiDlr = Methods.hiDlr("hi-dlr", sgd, 1e-2, 2, perFeature, Horizon.CONSTANT, 0);
+    List<Method> hiDlrs = Methods.policies(context.policies(), sgd, 1e-2, 2, perFeature, steps);
 
     Map<String, Object> config = new LinkedHashMap<>();
     config.put("experiment", name());
@@ -79,17 +79,19 @@ public final class NamExperiment implements Experiment {
     config.put("batch_size", 64);
     config.put("base_optimizer", "sgd");
     config.put("manual_rates", manual);
-    config.put("hi_dlr", hiDlr.tuner().toMap());
+    config.put("hi_dlr", hiDlrs.get(0).tuner().toMap());
     context.output().json("config.json", config);
 
     Comparison comparison = new Comparison(context, new MethodTrainer(seed, steps, 64));
     List<MethodResult> results = new ArrayList<>();
-    results.add(comparison.bestOf(task, "ulr-best", Methods.grid(sgd, manual), steps));
+    results.add(comparison.bestOf(task, "ulr-best", Methods.ulr(sgd), manual, steps));
     results.add(comparison.train(task, Methods.hiUlr(sgd, 1e-2, 2), steps));
     List<Plots.Line> shapes = new ArrayList<>();
-    results.add(comparison.train(task, hiDlr, steps, (block, manager) ->
-        shapes.addAll(shapeLines((NeuralAdditiveModel) block, manager, true))));
-    results.add(comparison.train(task, Methods.hiDlrJoint(sgd, 1e-2, 2, perFeature), steps));
+    for (Method method : hiDlrs) {
+      boolean first = method == hiDlrs.get(0);
+      results.add(comparison.train(task, method, steps, !first ? null : (block, manager) ->
+          shapes.addAll(shapeLines((NeuralAdditiveModel) block, manager, true))));
+    }
     List<ResultRow> rows = new ArrayList<>(comparison.write(task, results));
     Plots.lines(context.output(), "nam-shapes.png", "Hi-DLR: learned shape functions f_j",
         "x_j", "f_j(x_j) (centred)", false, shapes);
@@ -106,12 +108,12 @@ public final class NamExperiment implements Experiment {
         Task real = realTask(table, data, seed);
         Function<Block, ParameterGroups> groups = perFeature(data.features());
         List<MethodResult> realResults = new ArrayList<>();
-        realResults.add(comparison.bestOf(real, "ulr-best",
-            Methods.grid(adam, 1e-3, 3e-3, 1e-2, 3e-2), steps));
+        realResults.add(comparison.bestOf(real, "ulr-best", Methods.ulr(adam),
+            new double[] {1e-3, 3e-3, 1e-2, 3e-2}, steps));
         realResults.add(comparison.train(real, Methods.hiUlr(adam, 1e-3, 2), steps));
-        realResults.add(comparison.train(real,
-            Methods.hiDlr("hi-dlr", adam, 1e-3, 2, groups, Horizon.CONSTANT, 0), steps));
-        realResults.add(comparison.train(real, Methods.hiDlrJoint(adam, 1e-3, 2, groups), steps));
+        for (Method method : Methods.policies(context.policies(), adam, 1e-3, 2, groups, steps)) {
+          realResults.add(comparison.train(real, method, steps));
+        }
         rows.addAll(comparison.write(real, realResults));
         notes.add(Comparison.budgetNote(real, realResults) + " (standardised target, Adam)");
       }

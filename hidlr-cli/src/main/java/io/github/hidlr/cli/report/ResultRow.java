@@ -14,6 +14,8 @@ package io.github.hidlr.cli.report;
  * @param iterationsToTol iterations to reach the task's tolerance
  * @param steps training steps taken
  * @param wallSeconds wall time of the method, including any grid search it needed
+ * @param diverged whether training diverged (a non-finite loss or update, or a final training
+ *     loss above twice the first); its metrics are those at the last finite step
  */
 public record ResultRow(
     String task,
@@ -23,4 +25,15 @@ public record ResultRow(
     Double testAccuracy,
     Integer iterationsToTol,
     Long steps,
-    Double wallSeconds) {}
+    Double wallSeconds,
+    Boolean diverged) {
+
+  /**
+   * Whether the row is a diverged run.
+   *
+   * @return true if {@link #diverged()} is set and true
+   */
+  public boolean isDiverged() {
+    return Boolean.TRUE.equals(diverged);
+  }
+}

@@ -44,7 +44,7 @@ public final class SeedAggregate {
       Stat wall = stat(group, ResultRow::wallSeconds);
       rows.add(new ResultRow(r0.task(), r0.method(), train.mean, test.mean, accuracy.mean,
           iterations.mean == null ? null : (int) Math.round(iterations.mean), r0.steps(),
-          wall.mean));
+          wall.mean, group.stream().anyMatch(ResultRow::isDiverged)));
       notes.add(String.format(Locale.ROOT, "%s / %s: train loss %s, test loss %s, test accuracy"
           + " %s", r0.task(), r0.method(), train, test, accuracy));
     }

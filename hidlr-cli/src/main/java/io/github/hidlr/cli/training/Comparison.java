@@ -57,33 +57,83 @@ public final class Comparison {
     }
   }
 
+  /** Most points a grid is widened by on each side when its best point lies on the edge. */
+  static final int MAX_WIDENING = 3;
+
   /**
-   * The best of a grid of methods by final test loss, chosen with hindsight (the strongest
-   * grid-tuned baseline); its wall time is the whole grid's, since that is what it cost.
+   * The best of a grid of rates, chosen with hindsight by the task's final metric (test
+   * accuracy for classification, test loss for regression): the strongest grid-tuned
+   * baseline. When the best rate is the grid's largest or smallest (and did not diverge), the
+   * grid is widened on that side by its own ratio, up to {@value #MAX_WIDENING} points, so
+   * the winner lies inside the grid. Its wall time is the whole grid's, since that is what it
+   * cost.
    *
    * @param task the task
    * @param name the name to report, e.g. {@code "ulr-best"}
-   * @param grid the candidates
+   * @param candidate the method at a given rate
+   * @param rates the grid, at least one rate, increasing
    * @param steps the budget, for the bars
-   * @return the best result, renamed, with the grid's total wall time
+   * @return the best result, renamed {@code name (its method)}, with the grid's total wall time
+   * @throws IllegalArgumentException for an empty or unsorted grid
    */
-  public MethodResult bestOf(Task task, String name, List<Method> grid, int steps) {
-    MethodResult best = null;
-    double total = 0;
-    for (Method method : grid) {
-      MethodResult result = train(task, method, steps);
-      total += result.wallSeconds();
-      double loss = result.last().testLoss();
-      if (Double.isFinite(loss) && (best == null || loss < best.last().testLoss())) {
-        best = result;
+  public MethodResult bestOf(Task task, String name, java.util.function.DoubleFunction<Method>
+      candidate, double[] rates, int steps) {
+    if (rates.length == 0) {
+      throw new IllegalArgumentException("the grid for " + name + " is empty: give ≥ 1 rate");
+    }
+    for (int i = 1; i < rates.length; i++) {
+      if (!(rates[i] > rates[i - 1])) {
+        throw new IllegalArgumentException("the grid for " + name + " must increase, got "
+            + java.util.Arrays.toString(rates));
       }
     }
-    if (best == null) {
+    java.util.TreeMap<Double, MethodResult> tried = new java.util.TreeMap<>();
+    double total = 0;
+    for (double rate : rates) {
+      MethodResult result = train(task, candidate.apply(rate), steps);
+      total += result.wallSeconds();
+      tried.put(rate, result);
+    }
+    double ratio = rates.length > 1 ? rates[1] / rates[0] : 3;
+    for (int extra = 0; extra < 2 * MAX_WIDENING && rates.length > 1; extra++) {
+      double best = bestRate(task, tried);
+      double next;
+      if (best == tried.lastKey() && !tried.get(best).diverged()
+          && tried.lastKey() / rates[rates.length - 1] < Math.pow(ratio, MAX_WIDENING) * 0.999) {
+        next = best * ratio;
+      } else if (best == tried.firstKey()
+          && rates[0] / tried.firstKey() < Math.pow(ratio, MAX_WIDENING) * 0.999) {
+        next = best / ratio;
+      } else {
+        break;
+      }
+      MethodResult result = train(task, candidate.apply(next), steps);
+      total += result.wallSeconds();
+      tried.put(next, result);
+    }
+    double best = bestRate(task, tried);
+    if (Double.isNaN(best)) {
       throw new IllegalStateException("every rate of the grid for " + name + " on " + task.name()
           + " diverged: widen the grid toward smaller rates");
     }
-    return new MethodResult(name + " (" + best.method() + ")", best.trainLoss(), best.rates(),
-        best.groupNames(), best.checkpoints(), total, best.steps());
+    MethodResult winner = tried.get(best);
+    return winner.renamed(name + " (" + winner.method() + ")", total);
+  }
+
+  /** The rate whose non-diverged result scores best, NaN if all diverged. */
+  private static double bestRate(Task task, java.util.SortedMap<Double, MethodResult> tried) {
+    double best = Double.NaN;
+    double bestScore = Double.NEGATIVE_INFINITY;
+    for (java.util.Map.Entry<Double, MethodResult> e : tried.entrySet()) {
+      MethodResult.Checkpoint last = e.getValue().last();
+      double score = task.kind() == Task.Kind.REGRESSION ? -last.testLoss()
+          : last.testAccuracy();
+      if (!e.getValue().diverged() && Double.isFinite(score) && score > bestScore) {
+        bestScore = score;
+        best = e.getKey();
+      }
+    }
+    return best;
   }
 
   /**
@@ -132,7 +182,7 @@ public final class Comparison {
       MethodResult.Checkpoint last = result.last();
       rows.add(new ResultRow(task.name(), method, last.trainLoss(), last.testLoss(),
           Double.isNaN(last.testAccuracy()) ? null : last.testAccuracy(), null, result.steps(),
-          result.wallSeconds()));
+          result.wallSeconds(), result.diverged()));
     }
     context.output().csv(stem + "-trace.csv",
         List.of("method", "step", "group", "train_loss", "rate"), trace);

@@ -13,6 +13,7 @@ import ai.djl.training.GradientCollector;
 import ai.djl.training.Trainer;
 import io.github.hidlr.djl.CapturingOptimizer;
 import io.github.hidlr.djl.HiDlrStepper;
+import io.github.hidlr.djl.NonFiniteUpdateException;
 import io.github.hidlr.djl.StepOutcome;
 import io.github.hidlr.djl.baseline.EffectiveRate;
 import io.github.hidlr.djl.optim.NdOptimizer;
@@ -100,33 +101,36 @@ public final class MethodTrainer {
         Random order = new Random(seed * 31 + 7);
         long n = data.trainSize();
         int[] next = sample(order, n);
+        long divergedAt = -1;
         for (int t = 0; t < steps; t++) {
           int[] current = next;
           next = sample(order, n);
+          boolean finite;
           try (NDManager step = manager.newSubManager()) {
-            NDArray idx = step.create(current);
-            NDList x = new NDList(data.trainX().get(idx));
-            NDList y = new NDList(data.trainY().get(idx));
-            x.attach(step);
-            y.attach(step);
-            try (GradientCollector collector = trainer.newGradientCollector()) {
-              NDArray loss = trainer.getLoss().evaluate(y, trainer.forward(x));
-              collector.backward(loss);
-              trainLoss[t] = loss.getFloat();
+            finite = step(trainer, stepper, base, data, step, current, next, t, trainLoss, rates);
+          } catch (NonFiniteUpdateException e) {
+            finite = false;
+          }
+          if (!finite) {
+            // The refused step left the weights at the last finite step: record and stop.
+            divergedAt = t;
+            for (int rest = t; rest < steps; rest++) {
+              trainLoss[rest] = Double.NaN;
             }
-            if (stepper == null) {
-              trainer.step();
-              rates.add(new double[] {base instanceof EffectiveRate adaptive
-                  ? adaptive.effectiveLearningRate() : base.learningRate()});
-            } else {
-              NDArray probeIdx = step.create(next);
-              NDList px = new NDList(data.trainX().get(probeIdx));
-              NDList py = new NDList(data.trainY().get(probeIdx));
-              px.attach(step);
-              py.attach(step);
-              StepOutcome outcome = stepper.step(px, py);
-              rates.add(outcome.rates());
+            while (rates.size() < steps) {
+              rates.add(rates.isEmpty() ? new double[groupNames.size()]
+                  : rates.get(rates.size() - 1));
             }
+            MethodResult.Checkpoint atDivergence = evaluate(trainer, task, data, t, t / (double) steps);
+            for (long mark : marks) {
+              if (mark > t && (checkpoints.isEmpty()
+                  || checkpoints.get(checkpoints.size() - 1).step() != mark)) {
+                checkpoints.add(new MethodResult.Checkpoint(mark, mark / (double) steps,
+                    atDivergence.trainLoss(), atDivergence.testLoss(),
+                    atDivergence.testAccuracy()));
+              }
+            }
+            break;
           }
           for (int m = 0; m < marks.length; m++) {
             if (t + 1 == marks[m] && (m == 0 || marks[m] != marks[m - 1])) {
@@ -134,6 +138,11 @@ public final class MethodTrainer {
             }
           }
           onStep.accept(t);
+        }
+        MethodResult.Checkpoint last = checkpoints.get(checkpoints.size() - 1);
+        if (divergedAt < 0 && (!Double.isFinite(last.testLoss())
+            || !(last.trainLoss() <= 2 * trainLoss[0]))) {
+          divergedAt = steps;
         }
         if (stepper != null) {
           stepper.close();
@@ -143,9 +152,42 @@ public final class MethodTrainer {
         }
         manager.close();
         return new MethodResult(method.name(), trainLoss, rates, groupNames, checkpoints,
-            (System.nanoTime() - begin) / 1e9, steps);
+            (System.nanoTime() - begin) / 1e9, steps, divergedAt);
       }
     }
+  }
+
+  /** One training step; false when its loss was not finite (nothing was stepped then). */
+  private static boolean step(Trainer trainer, HiDlrStepper stepper, NdOptimizer base,
+      Task.Data data, NDManager step, int[] current, int[] next, int t, double[] trainLoss,
+      List<double[]> rates) {
+    NDArray idx = step.create(current);
+    NDList x = new NDList(data.trainX().get(idx));
+    NDList y = new NDList(data.trainY().get(idx));
+    x.attach(step);
+    y.attach(step);
+    try (GradientCollector collector = trainer.newGradientCollector()) {
+      NDArray loss = trainer.getLoss().evaluate(y, trainer.forward(x));
+      trainLoss[t] = loss.getFloat();
+      if (!Double.isFinite(trainLoss[t])) {
+        return false;
+      }
+      collector.backward(loss);
+    }
+    if (stepper == null) {
+      trainer.step();
+      rates.add(new double[] {base instanceof EffectiveRate adaptive
+          ? adaptive.effectiveLearningRate() : base.learningRate()});
+    } else {
+      NDArray probeIdx = step.create(next);
+      NDList px = new NDList(data.trainX().get(probeIdx));
+      NDList py = new NDList(data.trainY().get(probeIdx));
+      px.attach(step);
+      py.attach(step);
+      StepOutcome outcome = stepper.step(px, py);
+      rates.add(outcome.rates());
+    }
+    return true;
   }
 
   private int[] sample(Random random, long n) {

@@ -18,19 +18,14 @@ public final class Methods {
   private Methods() {}
 
   /**
-   * Plain runs of the base optimizer, one per rate of a grid.
+   * A plain run of the base optimizer at a given rate, for {@link Comparison#bestOf}.
    *
    * @param optimizer the base optimizer at a given rate
-   * @param rates the grid
-   * @return one method per rate, named {@code "ulr <rate>"}
+   * @return the method at a rate, named {@code "ulr <rate>"}
    */
-  public static List<Method> grid(DoubleFunction<NdOptimizer> optimizer, double... rates) {
-    List<Method> out = new ArrayList<>();
-    for (double rate : rates) {
-      out.add(Method.plain(String.format(Locale.ROOT, "ulr %.3g", rate),
-          block -> optimizer.apply(rate)));
-    }
-    return out;
+  public static DoubleFunction<Method> ulr(DoubleFunction<NdOptimizer> optimizer) {
+    return rate -> Method.plain(String.format(Locale.ROOT, "ulr %.3g", rate),
+        block -> optimizer.apply(rate));
   }
 
   /**
@@ -49,39 +44,24 @@ public final class Methods {
   }
 
   /**
-   * Hi-DLR over the given groups.
+   * One Hi-DLR method per policy, over the same groups and base optimizer.
    *
-   * @param name the name, e.g. {@code "hi-dlr"}
+   * @param policies the policies, e.g. {@link Policy#reported()}
    * @param optimizer the base optimizer at the reference rate {@code initialRate}
    * @param initialRate {@code η0}
    * @param probeEvery {@code Φ}
    * @param groups the grouping
-   * @param horizon the horizon scale, with {@code horizonSteps}
-   * @param horizonSteps {@code T}, ignored for a constant horizon
-   * @return the method
+   * @param steps the run's budget {@code T}, for policies with a horizon
+   * @return one method per policy, named after it
    */
-  public static Method hiDlr(String name, DoubleFunction<NdOptimizer> optimizer,
-      double initialRate, int probeEvery, Function<Block, ParameterGroups> groups,
-      Horizon horizon, long horizonSteps) {
-    return hiDlr(name, optimizer, TunerConfig.hiDlr().setInitialRate(initialRate)
-        .optProbeEvery(probeEvery).optHorizon(horizon, horizonSteps).build(), groups);
-  }
-
-  /**
-   * Hi-DLR with hidlr's joint check ({@link TunerConfig.Builder#optJointCheck}): one more
-   * forward pass per probe that scales the rates down when correlated groups would overshoot
-   * together. Reported as its own method, apart from the paper's {@code hi-dlr}.
-   *
-   * @param optimizer the base optimizer at the reference rate {@code initialRate}
-   * @param initialRate {@code η0}
-   * @param probeEvery {@code Φ}
-   * @param groups the grouping
-   * @return the method, named {@code hi-dlr-joint}
-   */
-  public static Method hiDlrJoint(DoubleFunction<NdOptimizer> optimizer, double initialRate,
-      int probeEvery, Function<Block, ParameterGroups> groups) {
-    return hiDlr("hi-dlr-joint", optimizer, TunerConfig.hiDlr().setInitialRate(initialRate)
-        .optProbeEvery(probeEvery).optJointCheck(true).build(), groups);
+  public static List<Method> policies(List<Policy> policies, DoubleFunction<NdOptimizer> optimizer,
+      double initialRate, int probeEvery, Function<Block, ParameterGroups> groups, long steps) {
+    List<Method> out = new ArrayList<>();
+    for (Policy policy : policies) {
+      out.add(hiDlr(policy.name(), optimizer, policy.config(initialRate, probeEvery, steps),
+          groups));
+    }
+    return out;
   }
 
   /**
@@ -112,7 +92,7 @@ public final class Methods {
   public static Method fixedRates(String name, DoubleFunction<NdOptimizer> optimizer,
       Map<String, Double> rates, Function<Block, ParameterGroups> groups) {
     double reference = rates.values().iterator().next();
-    TunerConfig.Builder config = TunerConfig.hiDlr().setInitialRate(reference).optClip(1)
+    TunerConfig.Builder config = TunerConfig.paper().setInitialRate(reference).optClip(1)
         .optProbeEvery(Integer.MAX_VALUE);
     rates.forEach(config::optInitialRate);
     return new Method(name, block -> optimizer.apply(reference), config.build(), groups);
@@ -132,7 +112,7 @@ public final class Methods {
    */
   public static Method schedule(String name, DoubleFunction<NdOptimizer> optimizer, double rate,
       Horizon horizon, long steps) {
-    TunerConfig config = TunerConfig.hiDlr().setInitialRate(rate).optClip(1)
+    TunerConfig config = TunerConfig.paper().setInitialRate(rate).optClip(1)
         .optProbeEvery(Integer.MAX_VALUE).optHorizon(horizon, steps).build();
     return new Method(name, block -> optimizer.apply(rate), config,
         block -> ParameterGroups.single("all"));

@@ -37,8 +37,6 @@ public final class HiDlrTuner {
   static final double PROBE_GROWTH = 4;
   /** Largest ratio {@code h_k / ê_k}. */
   static final double MAX_PROBE_SCALE = 1024;
-  /** The joint check acts only when the joint optimum lies below this fraction of the step. */
-  static final double JOINT_TOLERANCE = 0.99;
   /** How far above the guard a curvature term must be for the probe size to shrink back. */
   static final double RESOLVED_MARGIN = 256;
 
@@ -142,7 +140,7 @@ public final class HiDlrTuner {
    * @return {@code P}
    */
   public int forwardPassesPerProbe() {
-    return scheme.forwardPasses() + (config.jointCheck() && active.length > 1 ? 1 : 0);
+    return scheme.forwardPasses() + (config.jointScale() ? 2 : 0);
   }
 
   /**
@@ -245,12 +243,16 @@ public final class HiDlrTuner {
       int k = active[i];
       if (rejections[i] == null) {
         update(k, fit.a()[i], fit.b()[i], candidates[i]);
+      } else if (config.uphillShrinks() && fit.b()[i] <= 0
+          && (rejections[i] == Rejection.NON_POSITIVE_SLOPE
+              || rejections[i] == Rejection.NON_POSITIVE_CURVATURE)) {
+        shrinkUphill(k);
       }
       adaptProbeScale(k, rejections[i], fit.a()[i], plan.probeSizes()[i], fit.l0(),
           probe.precision());
     }
-    double[] joint = config.jointCheck() && m > 1 ? jointCheck(probe, fit) : new double[] {
-        Double.NaN, Double.NaN};
+    double[] joint = config.jointScale() ? jointScale(probe, fit.l0())
+        : new double[] {Double.NaN, Double.NaN};
     List<GroupProbe> reports = new ArrayList<>(m);
     double[] influence = new double[m];
     for (int i = 0; i < m; i++) {
@@ -265,52 +267,65 @@ public final class HiDlrTuner {
           convex ? b * b / (2 * a) : Double.NaN, influence[i]));
     }
     List<String> newlyFrozen = applyFreezePolicy(influence, rejections);
-    int passes = losses.length + (Double.isNaN(joint[0]) ? 0 : 1);
+    int passes = losses.length + (config.jointScale() ? 2 : 0);
     return new ProbeReport(step, config.scheme(), passes, fit.l0(), fit.rSquared(), false,
         fullSolve, reports, newlyFrozen, joint[0], joint[1]);
   }
 
   /**
-   * The joint check (an hidlr addition to the paper, off by default): the diagonal rule sets
-   * each group's rate as if the others stayed put, and correlated groups then overshoot
-   * together. One more forward pass measures {@code L_J} at the rates about to be applied,
-   * {@code ξ_k = r_k = s(t) σ ê_k}; with the fitted slopes, the joint direction's parabola
-   * {@code L(t r) ≈ L0 − g t + ½ c t²} has {@code g = Σ b_k r_k} and
-   * {@code c = 2 (L_J − L0 + g)}, cross terms included. If its minimum {@code t* = g / c} is
-   * below 0.99, every estimate is scaled by {@code max(t*, 1/ρ)}; a non-finite {@code L_J}
-   * halves them.
+   * The two-sided joint scale (ALGORITHM.md §4b; {@link TunerConfig.Builder#optJointScale}):
+   * probes the combined step {@code D = Σ_k ê_k d_(k)} at {@code ±1}, takes
+   * {@code g = (L⁻ − L⁺) / 2}, {@code c = L⁺ + L⁻ − 2 L0} and {@code α* = g / c}, and multiplies
+   * every active estimate by {@code clamp(α*, 1/ρ, ρ)}; {@code α* = 1} when {@code g ≤ 0} or
+   * {@code c} is not a resolved positive curvature, {@code ½} when a loss is not finite. It is
+   * measured at {@code ê}, without {@code σ} or {@code s(t)}, so that it corrects the estimate
+   * and leaves the edge factor and the horizon as configured.
    *
-   * @return {@code {L_J, applied scale}}
+   * @return {@code {L⁺, applied factor}}
    */
-  private double[] jointCheck(LossProbe probe, QuadraticFit fit) {
-    double scale = config.horizon().scale(step, config.horizonSteps()) * config.edge();
-    double[] rates = new double[active.length];
-    double slope = 0;
-    for (int i = 0; i < active.length; i++) {
-      rates[i] = scale * estimates[active[i]];
-      slope += fit.b()[i] * rates[i];
+  private double[] jointScale(LossProbe probe, double l0) {
+    double[] forward = new double[groupCount];
+    double[] backward = new double[groupCount];
+    for (int k : active) {
+      forward[k] = estimates[k];
+      backward[k] = -estimates[k];
     }
-    if (!Double.isFinite(slope) || scale == 0) {
-      return new double[] {Double.NaN, Double.NaN};
-    }
-    double jointLoss = probe.loss(scatter(rates));
+    double[] losses = probe.losses(new double[][] {forward, backward});
+    double plus = losses[0];
+    double minus = losses[1];
     double factor = 1;
-    if (!Double.isFinite(jointLoss)) {
+    if (!Double.isFinite(plus) || !Double.isFinite(minus)) {
       factor = 0.5;
     } else {
-      double curvature = 2 * (jointLoss - fit.l0() + slope);
-      // Corrections within 1% are rounding noise, not overshoot.
-      if (slope > 0 && curvature > 0 && slope / curvature < JOINT_TOLERANCE) {
-        factor = Math.max(slope / curvature, 1 / config.clip());
+      double slope = (minus - plus) / 2;
+      double curvature = plus + minus - 2 * l0;
+      boolean resolved = curvature
+          > config.resolutionUlps() * probe.precision().ulp(l0);
+      if (slope > 0 && resolved) {
+        double rho = config.clip();
+        factor = Math.min(Math.max(slope / curvature, 1 / rho), rho);
       }
     }
-    if (factor < 1) {
+    if (factor != 1) {
       for (int k : active) {
         estimates[k] = bound(estimates[k] * factor);
         momentB[k] *= factor;
       }
     }
-    return new double[] {jointLoss, factor};
+    return new double[] {plus, factor};
+  }
+
+  /**
+   * An uphill fit ({@code b_k ≤ 0}) with {@link TunerConfig.Builder#optUphillShrinks}: the
+   * candidate is 0, clipped to {@code ê_k / ρ} and smoothed, so
+   * {@code ê_k ← (γ + (1 − γ)/ρ) ê_k}.
+   */
+  private void shrinkUphill(int k) {
+    double keep = config.smoothing() == Smoothing.MOMENT_EMA ? config.momentSmoothing()
+        : config.rateSmoothing();
+    double factor = keep + (1 - keep) / config.clip();
+    estimates[k] = bound(estimates[k] * factor);
+    momentB[k] *= factor;
   }
 
   /**

@@ -17,9 +17,10 @@ import java.util.List;
  *     definite and {@code A⁻¹ b} was used; false means the diagonal rule was used
  * @param groups per probed group, in layout order
  * @param newlyFrozen groups frozen by this probe
- * @param jointLoss the loss at the rates about to be applied (joint check), NaN if not checked
- * @param jointScale the factor the joint check applied to every estimate (1: none), NaN if
- *     not checked
+ * @param jointLoss the loss {@code L(w − D)} along the combined step {@code D = Σ ê_k d_(k)}
+ *     (two-sided joint scale), NaN when the joint scale is off
+ * @param jointScale the factor the joint scale applied to every estimate (1: none), NaN when
+ *     it is off
  */
 public record ProbeReport(
     long step,

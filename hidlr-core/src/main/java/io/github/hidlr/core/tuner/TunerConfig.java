@@ -50,8 +50,10 @@ public final class TunerConfig {
   public enum Preset {
     /** GeN: one group. */
     GEN,
-    /** Hi-DLR: one rate per group. */
+    /** Hi-DLR with hidlr's default policy (the study's choice; docs/POLICY.md). */
     HI_DLR,
+    /** Hi-DLR exactly as the paper states it (ALGORITHM.md §4). */
+    PAPER,
     /** CDAT: on the edge of stability, moment EMA. */
     CDAT,
     /** Built from scratch. */
@@ -77,7 +79,8 @@ public final class TunerConfig {
   private final double resolutionUlps;
   private final long seed;
   private final FreezePolicy freeze;
-  private final boolean jointCheck;
+  private final boolean jointScale;
+  private final boolean uphillShrinks;
 
   private TunerConfig(Builder b) {
     this.preset = b.preset;
@@ -99,17 +102,28 @@ public final class TunerConfig {
     this.resolutionUlps = b.resolutionUlps;
     this.seed = b.seed;
     this.freeze = b.freeze;
-    this.jointCheck = b.jointCheck;
+    this.jointScale = b.jointScale;
+    this.uphillShrinks = b.uphillShrinks;
   }
 
   /**
-   * Whether each probe spends one more forward pass checking the joint step (see {@link
-   * Builder#optJointCheck}).
+   * Whether each probe spends two more forward passes on the two-sided joint scale (see
+   * {@link Builder#optJointScale}).
    *
    * @return true when enabled
    */
-  public boolean jointCheck() {
-    return jointCheck;
+  public boolean jointScale() {
+    return jointScale;
+  }
+
+  /**
+   * Whether a fit whose slope says the direction goes uphill lowers the rate (see {@link
+   * Builder#optUphillShrinks}).
+   *
+   * @return true when enabled
+   */
+  public boolean uphillShrinks() {
+    return uphillShrinks;
   }
 
   /**
@@ -133,13 +147,27 @@ public final class TunerConfig {
   }
 
   /**
-   * Hi-DLR (Xu, Bu, Zhang &amp; Barnett): one rate per group, the diagonal rule
-   * {@code η_k* = b_k / a_k}, SYMMETRIC probing, {@code ρ = 2}, {@code γ = 0.9}.
+   * Hi-DLR with hidlr's default policy for mini-batch training: the paper's diagonal rule
+   * ({@link #paper()}) plus the two safeguards the policy study chose (docs/POLICY.md), the
+   * two-sided joint scale ({@link Builder#optJointScale}) and uphill fits that lower the rate
+   * ({@link Builder#optUphillShrinks}). Costs {@code 2K + 3} forward passes per probe.
    *
    * @return a builder with the preset applied
    */
   public static Builder hiDlr() {
-    return new Builder(Preset.HI_DLR);
+    return new Builder(Preset.HI_DLR).optJointScale(true).optUphillShrinks(true);
+  }
+
+  /**
+   * Hi-DLR exactly as the paper states it (Xu, Bu, Zhang &amp; Barnett; ALGORITHM.md §4): one
+   * rate per group, the diagonal rule {@code η_k* = b_k / a_k}, SYMMETRIC probing,
+   * {@code ρ = 2}, {@code γ = 0.9}, an invalid fit keeps the previous rate; {@code 2K + 1}
+   * forward passes per probe. Kept so that reproductions show what the paper does.
+   *
+   * @return a builder with the preset applied
+   */
+  public static Builder paper() {
+    return new Builder(Preset.PAPER);
   }
 
   /**
@@ -364,7 +392,8 @@ public final class TunerConfig {
     map.put("freezeThreshold", Double.toString(freeze.threshold()));
     map.put("freezeWarmupSteps", Long.toString(freeze.warmupSteps()));
     map.put("freezePatience", Integer.toString(freeze.patience()));
-    map.put("jointCheck", Boolean.toString(jointCheck));
+    map.put("jointScale", Boolean.toString(jointScale));
+    map.put("uphillShrinks", Boolean.toString(uphillShrinks));
     return Collections.unmodifiableMap(map);
   }
 
@@ -407,7 +436,8 @@ public final class TunerConfig {
           case "freezeThreshold" -> b.freezeThreshold = Double.parseDouble(value);
           case "freezeWarmupSteps" -> b.freezeWarmup = Long.parseLong(value);
           case "freezePatience" -> b.freezePatience = Integer.parseInt(value);
-          case "jointCheck" -> b.optJointCheck(parseBoolean(value));
+          case "jointScale" -> b.optJointScale(parseBoolean(value));
+          case "uphillShrinks" -> b.optUphillShrinks(parseBoolean(value));
           default -> throw new IllegalArgumentException("unknown configuration key \"" + key
               + "\"; known keys: " + builder().setInitialRate(1).build().toMap().keySet());
         }
@@ -470,7 +500,8 @@ public final class TunerConfig {
     private double freezeThreshold;
     private long freezeWarmup;
     private int freezePatience = 1;
-    private boolean jointCheck;
+    private boolean jointScale;
+    private boolean uphillShrinks;
 
     private Builder(Preset preset) {
       this.preset = preset;
@@ -692,17 +723,45 @@ public final class TunerConfig {
     }
 
     /**
-     * Adds the joint check (default off; an hidlr addition, not in the paper): after each
-     * fit, one more forward pass at the rates about to be applied measures the joint step,
-     * cross terms included, and scales every estimate down when the joint parabola's minimum
-     * lies before it. Guards the diagonal rule against correlated groups overshooting
-     * together, for {@code 2K + 2} passes instead of FULL's {@code 1 + 2K + K(K−1)/2}.
+     * The two-sided joint scale (an hidlr addition, ALGORITHM.md §4b; on in {@link
+     * TunerConfig#hiDlr()}, off in {@link TunerConfig#paper()}). The diagonal rule sets each
+     * group's rate as if the others stayed put and, in mini-batch training, accepts noisy
+     * fits selectively; both errors show up along the combined step
+     * {@code D = Σ_k ê_k d_(k)}. After the per-group update, two more forward passes on the
+     * same probe batch give {@code L⁺ = L(w − D)}, {@code L⁻ = L(w + D)}, the slope
+     * {@code g = (L⁻ − L⁺) / 2}, the curvature {@code c = L⁺ + L⁻ − 2 L0}, and the line
+     * search's optimum {@code α* = g / c}; every estimate is multiplied by
+     * {@code clamp(α*, 1/ρ, ρ)} ({@code α* = 1} when {@code g ≤ 0} or {@code c} is not
+     * resolved, {@code ½} on a non-finite loss). On a quadratic,
+     * {@code α* = Σ b_k ê_k / (êᵀ A ê)}: exactly 1 when {@code A} is diagonal and
+     * {@code ê_k = b_k / a_k}, the exact line search along {@code D} otherwise. Measured at
+     * {@code ê}, not at the applied {@code s(t) σ ê}, so the edge factor and the horizon are
+     * kept. Cost: {@code 2K + 3} forward passes per probe instead of {@code 2K + 1}.
      *
-     * @param enabled whether to check
+     * @param enabled whether to scale
      * @return this builder
      */
-    public Builder optJointCheck(boolean enabled) {
-      this.jointCheck = enabled;
+    public Builder optJointScale(boolean enabled) {
+      this.jointScale = enabled;
+      return this;
+    }
+
+    /**
+     * Uphill fits lower the rate (an hidlr addition, on in {@link TunerConfig#hiDlr()}, off in
+     * {@link TunerConfig#paper()}). The paper keeps the rate when a fit has {@code b_k ≤ 0};
+     * in mini-batch training that makes acceptance one-sided, since a noisy fit with
+     * {@code b_k > 0} may raise the rate but no fit can lower it, so rates ratchet upward.
+     * With this option a resolved fit with {@code b_k ≤ 0} (the direction does not descend
+     * on a fresh batch: the greedy rate is 0) counts as the candidate {@code 0}, which the
+     * clip turns into {@code ê_k / ρ}; smoothed, the rate falls by {@code (1 − γ)(1 − 1/ρ)}
+     * (5% with the defaults), so the probe size shrinks only geometrically and a later
+     * descending fit can double it back. No extra forward pass.
+     *
+     * @param enabled whether uphill fits lower the rate
+     * @return this builder
+     */
+    public Builder optUphillShrinks(boolean enabled) {
+      this.uphillShrinks = enabled;
       return this;
     }
 

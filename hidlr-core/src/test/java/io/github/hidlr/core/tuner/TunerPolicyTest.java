@@ -37,7 +37,7 @@ class TunerPolicyTest {
   }
 
   private static TunerConfig.Builder greedy() {
-    return TunerConfig.hiDlr().setInitialRate(0.1).optRateSmoothing(0)
+    return TunerConfig.paper().setInitialRate(0.1).optRateSmoothing(0)
         .optClip(Double.POSITIVE_INFINITY);
   }
 
@@ -111,7 +111,7 @@ class TunerPolicyTest {
   @Test
   void clippingAndSmoothingFollowTheFormula() {
     HiDlrTuner tuner = HiDlrTuner.create(
-        TunerConfig.hiDlr().setInitialRate(0.1).optClip(2).optRateSmoothing(0.9).build(),
+        TunerConfig.paper().setInitialRate(0.1).optClip(2).optRateSmoothing(0.9).build(),
         GroupLayout.single("all", 3));
     // candidate b/a = 100 is clipped to 2 ê = 0.2, then ê = 0.9 · 0.1 + 0.1 · 0.2
     ProbeReport report = tuner.probe(separable(new double[] {100}, new double[] {1}));
@@ -264,49 +264,113 @@ class TunerPolicyTest {
     assertThat(tuner.state().probeScale()[0]).isEqualTo(16);
   }
 
-  @Test
-  void jointCheckScalesDownCorrelatedGroupsThatOvershootTogether() {
-    TunerConfig config = greedy().setInitialRate(0.1).optJointCheck(true).build();
-    // A = [[1, 0.9], [0.9, 1]], b = (1, 1): each group alone wants rate 1, together 1/1.9
-    LossProbe coupled = new LossProbe() {
-      @Override
-      public double loss(double[] xi) {
-        return 1 - xi[0] - xi[1] + 0.5 * (xi[0] * xi[0] + xi[1] * xi[1]) + 0.9 * xi[0] * xi[1];
-      }
+  /** {@code L = 1 − ξ0 − ξ1 + ½ (ξ0² + ξ1²) + 0.9 ξ0 ξ1}: each group alone wants rate 1. */
+  private static final LossProbe COUPLED = new LossProbe() {
+    @Override
+    public double loss(double[] xi) {
+      return 1 - xi[0] - xi[1] + 0.5 * (xi[0] * xi[0] + xi[1] * xi[1]) + 0.9 * xi[0] * xi[1];
+    }
 
-      @Override
-      public LossPrecision precision() {
-        return LossPrecision.FLOAT64;
-      }
-    };
+    @Override
+    public LossPrecision precision() {
+      return LossPrecision.FLOAT64;
+    }
+  };
+
+  @Test
+  void jointScaleIsTheExactLineSearchAlongTheCombinedStepOnACoupledQuadratic() {
+    TunerConfig config = greedy().optJointScale(true).build();
     HiDlrTuner tuner = HiDlrTuner.create(config, TWO);
-    ProbeReport report = tuner.probe(coupled);
+    ProbeReport report = tuner.probe(COUPLED);
+    // ê = (1, 1) after the diagonal rule; along D = ê the optimum is Σ b ê / êᵀAê = 2 / 3.8
     assertThat(report.jointScale()).isCloseTo(1 / 1.9, within(1e-9));
     assertThat(tuner.estimates()[0]).isCloseTo(1 / 1.9, within(1e-9));
     assertThat(tuner.estimates()[1]).isCloseTo(1 / 1.9, within(1e-9));
-    assertThat(report.forwardPasses()).isEqualTo(6);
-    assertThat(tuner.forwardPassesPerProbe()).isEqualTo(6);
+    assertThat(report.forwardPasses()).isEqualTo(2 * 2 + 3);
+    assertThat(tuner.forwardPassesPerProbe()).isEqualTo(7);
+    // the scaled step is the minimum of the loss along D: 1 − 1/1.9 instead of 0.9 at ê = (1, 1)
+    assertThat(COUPLED.loss(tuner.estimates())).isCloseTo(1 - 1 / 1.9, within(1e-12));
+    assertThat(COUPLED.loss(new double[] {1, 1})).isCloseTo(0.9, within(1e-12));
+  }
 
-    // independent groups: the joint step is already optimal and nothing changes
-    HiDlrTuner independent = HiDlrTuner.create(config, TWO);
-    ProbeReport plain = independent.probe(separable(new double[] {1, 2}, new double[] {1, 4}));
-    assertThat(plain.jointScale()).isEqualTo(1);
-    assertThat(independent.estimates()[0]).isCloseTo(1.0, within(1e-12));
-    assertThat(independent.estimates()[1]).isCloseTo(0.5, within(1e-12));
+  @Test
+  void jointScaleIsExactlyOneOnASeparableQuadratic() {
+    HiDlrTuner tuner = HiDlrTuner.create(greedy().optJointScale(true).build(), TWO);
+    ProbeReport report = tuner.probe(separable(new double[] {1, 2}, new double[] {1, 4}));
+    assertThat(report.jointScale()).isCloseTo(1, within(1e-12));
+    assertThat(tuner.estimates()[0]).isCloseTo(1.0, within(1e-12));
+    assertThat(tuner.estimates()[1]).isCloseTo(0.5, within(1e-12));
+  }
 
-    // off by default: the paper's 2K + 1 passes
-    ProbeReport off = HiDlrTuner.create(greedy().build(), TWO).probe(coupled);
+  @Test
+  void jointScaleRaisesRatesThatAreTooSmallWithinTheClip() {
+    // smoothing keeps ê at a fifth of the optimum: the line search asks for 5×, the clip gives 2×
+    TunerConfig config = TunerConfig.paper().setInitialRate(0.2).optRateSmoothing(0.99)
+        .optJointScale(true).build();
+    HiDlrTuner tuner = HiDlrTuner.create(config, TWO);
+    double before = 0.99 * 0.2 + 0.01 * 0.4;
+    ProbeReport report = tuner.probe(separable(new double[] {1, 1}, new double[] {1, 1}));
+    assertThat(report.jointScale()).isEqualTo(2);
+    assertThat(tuner.estimates()[0]).isCloseTo(2 * before, within(1e-12));
+  }
+
+  @Test
+  void jointScaleKeepsTheEdgeFactorOfCdat() {
+    // CDAT on an uncoupled quadratic with a = 1 must apply σ ê = 2, the edge of stability
+    TunerConfig config = TunerConfig.cdat().setInitialRate(0.1).optClip(Double.POSITIVE_INFINITY)
+        .optJointScale(true).build();
+    HiDlrTuner tuner = HiDlrTuner.create(config, TWO);
+    LossProbe quadratic = separable(new double[] {1, 1}, new double[] {1, 1});
+    for (int i = 0; i < 20; i++) {
+      tuner.probe(quadratic);
+    }
+    assertThat(tuner.learningRates()[0]).isCloseTo(2.0, within(1e-9));
+    assertThat(tuner.learningRates()[1]).isCloseTo(2.0, within(1e-9));
+  }
+
+  @Test
+  void paperPolicyHasNoJointScale() {
+    ProbeReport off = HiDlrTuner.create(greedy().build(), TWO).probe(COUPLED);
     assertThat(off.jointScale()).isNaN();
     assertThat(off.forwardPasses()).isEqualTo(5);
+    TunerConfig paper = TunerConfig.paper().setInitialRate(1e-3).build();
+    assertThat(paper.jointScale()).isFalse();
+    assertThat(paper.uphillShrinks()).isFalse();
+  }
+
+  @Test
+  void uphillFitsLowerTheRateGeometricallyAndDescendingFitsRaiseItBack() {
+    TunerConfig config = TunerConfig.paper().setInitialRate(0.1).optUphillShrinks(true).build();
+    HiDlrTuner tuner = HiDlrTuner.create(config, TWO);
+    // group 0 goes uphill (b = −1), group 1 descends toward its optimum 1
+    LossProbe mixed = separable(new double[] {-1, 1}, new double[] {1, 1});
+    ProbeReport report = tuner.probe(mixed);
+    assertThat(report.groups().get(0).rejection()).isEqualTo(Rejection.NON_POSITIVE_SLOPE);
+    assertThat(tuner.estimates()[0]).isCloseTo(0.1 * (0.9 + 0.1 / 2), within(1e-15));
+    assertThat(tuner.estimates()[1]).isCloseTo(0.9 * 0.1 + 0.1 * 0.2, within(1e-15));
+    // the paper keeps the uphill group's rate
+    HiDlrTuner paper = HiDlrTuner.create(TunerConfig.paper().setInitialRate(0.1).build(), TWO);
+    paper.probe(mixed);
+    assertThat(paper.estimates()[0]).isEqualTo(0.1);
+    // shrinking is geometric, never to zero, and a descending slope brings the rate back
+    for (int i = 0; i < 50; i++) {
+      tuner.probe(mixed);
+    }
+    double low = tuner.estimates()[0];
+    assertThat(low).isCloseTo(0.1 * Math.pow(0.95, 51), within(1e-12)).isPositive();
+    for (int i = 0; i < 200; i++) {
+      tuner.probe(separable(new double[] {1, 1}, new double[] {1, 1}));
+    }
+    assertThat(tuner.estimates()[0]).isCloseTo(1, within(1e-3));
   }
 
   @Test
   void aProbeThatThrowsPartWayChangesNothing() {
-    HiDlrTuner tuner = HiDlrTuner.create(greedy().optJointCheck(true).build(), TWO);
+    HiDlrTuner tuner = HiDlrTuner.create(greedy().optJointScale(true).build(), TWO);
     TunerState before = tuner.state();
     int[] calls = {0};
     LossProbe failing = xi -> {
-      if (++calls[0] == 6) {
+      if (++calls[0] == 7) {
         throw new IllegalStateException("engine failed");
       }
       return 1 - xi[0] - xi[1] + xi[0] * xi[0] + xi[1] * xi[1];

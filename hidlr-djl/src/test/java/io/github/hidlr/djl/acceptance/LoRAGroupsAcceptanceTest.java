@@ -89,7 +89,7 @@ class LoRAGroupsAcceptanceTest {
         assertThat(resolved.frozenByRest()).containsExactly("02Linear_weight", "02Linear_bias");
 
         HiDlrStepper stepper = HiDlrStepper.create(trainer, capture, resolved,
-            TunerConfig.hiDlr().setInitialRate(0.01).optRateSmoothing(0.5).build());
+            TunerConfig.paper().setInitialRate(0.01).optRateSmoothing(0.5).build());
         NDList x = new NDList(trainer.getManager().create(data[0]));
         NDList y = new NDList(trainer.getManager().create(data[1]));
         double initial = Acceptance.loss(trainer, x, y);

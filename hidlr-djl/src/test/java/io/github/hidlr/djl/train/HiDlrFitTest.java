@@ -107,7 +107,7 @@ class HiDlrFitTest {
   }
 
   private static TunerConfig config() {
-    return TunerConfig.hiDlr().setInitialRate(0.05).optProbeEvery(2).build();
+    return TunerConfig.paper().setInitialRate(0.05).optProbeEvery(2).build();
   }
 
   @Test

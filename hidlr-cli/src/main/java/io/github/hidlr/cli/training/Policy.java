@@ -1,0 +1,91 @@
+package io.github.hidlr.cli.training;
+
+import io.github.hidlr.core.tuner.Horizon;
+import io.github.hidlr.core.tuner.TunerConfig;
+import java.util.List;
+import java.util.Locale;
+import java.util.function.Supplier;
+
+/**
+ * A named Hi-DLR tuning policy, as the experiments and {@code hidlr study} run it: a preset of
+ * hidlr-core plus, optionally, a horizon over the known budget. Every task gets the same
+ * policy; only {@code η0}, {@code Φ} and the groups come from the task.
+ *
+ * @param name the method's name in tables, e.g. {@code hi-dlr} or {@code hi-dlr-paper}
+ * @param mechanisms what the policy adds to the paper's rule, for tables
+ * @param preset the hidlr-core preset it starts from
+ * @param horizon the horizon scale over the run's budget ({@code CONSTANT}: none)
+ */
+public record Policy(String name, String mechanisms, Supplier<TunerConfig.Builder> preset,
+    Horizon horizon) {
+
+  /** The library's default, {@link TunerConfig#hiDlr()}. */
+  public static final Policy DEFAULT = new Policy("hi-dlr",
+      "paper + two-sided joint scale + uphill fits shrink", TunerConfig::hiDlr, Horizon.CONSTANT);
+  /** The paper's own rule, {@link TunerConfig#paper()}. */
+  public static final Policy PAPER = new Policy("hi-dlr-paper",
+      "the paper's rule (ALGORITHM.md §4)", TunerConfig::paper, Horizon.CONSTANT);
+  /** The paper's rule with the two-sided joint scale only (study variant). */
+  public static final Policy JOINT_ONLY = new Policy("joint-only",
+      "paper + two-sided joint scale", () -> TunerConfig.paper().optJointScale(true),
+      Horizon.CONSTANT);
+  /** The paper's rule with uphill fits lowering the rate only (study variant). */
+  public static final Policy UPHILL_ONLY = new Policy("uphill-only",
+      "paper + uphill fits shrink", () -> TunerConfig.paper().optUphillShrinks(true),
+      Horizon.CONSTANT);
+  /** The default with a cosine horizon over the budget (study variant). */
+  public static final Policy DEFAULT_COSINE = new Policy("hi-dlr-cosine",
+      "default + cosine horizon over the budget", TunerConfig::hiDlr, Horizon.COSINE);
+
+  /**
+   * What {@code reproduce} and {@code run} compare: the default and the paper's policy.
+   *
+   * @return the policies
+   */
+  public static List<Policy> reported() {
+    return List.of(DEFAULT, PAPER);
+  }
+
+  /**
+   * Every named policy, the candidates of {@code hidlr study}.
+   *
+   * @return the policies
+   */
+  public static List<Policy> all() {
+    return List.of(DEFAULT, PAPER, JOINT_ONLY, UPHILL_ONLY, DEFAULT_COSINE);
+  }
+
+  /**
+   * A policy by name.
+   *
+   * @param name e.g. {@code hi-dlr-paper}
+   * @return the policy
+   * @throws IllegalArgumentException naming the known policies if there is none
+   */
+  public static Policy named(String name) {
+    for (Policy policy : all()) {
+      if (policy.name().equals(name.trim().toLowerCase(Locale.ROOT))) {
+        return policy;
+      }
+    }
+    throw new IllegalArgumentException("unknown policy \"" + name + "\"; known policies: "
+        + all().stream().map(Policy::name).toList());
+  }
+
+  /**
+   * The tuner configuration for one run.
+   *
+   * @param initialRate {@code η0}
+   * @param probeEvery {@code Φ}
+   * @param steps the run's budget {@code T}, used by a decaying horizon
+   * @return the configuration
+   */
+  public TunerConfig config(double initialRate, int probeEvery, long steps) {
+    TunerConfig.Builder builder = preset.get().setInitialRate(initialRate)
+        .optProbeEvery(probeEvery);
+    if (horizon != Horizon.CONSTANT) {
+      builder.optHorizon(horizon, steps);
+    }
+    return builder.build();
+  }
+}
