@@ -28,13 +28,11 @@ public final class ReproduceCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    List<ExperimentSummary> summaries = new ArrayList<>();
-    Map<String, String> descriptions = new LinkedHashMap<>();
+    List<ExperimentRunner.Outcome> outcomes = new ArrayList<>();
     for (Experiment experiment : Experiments.all()) {
-      summaries.add(ExperimentRunner.run(experiment, options, spec.commandLine().getOut(), true));
-      descriptions.put(experiment.name(), experiment.description());
+      outcomes.add(ExperimentRunner.run(experiment, options, spec.commandLine().getOut(), true));
     }
-    Path report = ReportWriter.write(options.out(), summaries, descriptions);
+    Path report = ExperimentRunner.report(options.out(), outcomes, Experiments.all());
     spec.commandLine().getOut().println("report: " + report);
     return 0;
   }

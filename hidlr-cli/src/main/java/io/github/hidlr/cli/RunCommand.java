@@ -30,10 +30,9 @@ public final class RunCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     Experiment experiment = Experiments.named(name);
-    ExperimentSummary summary = ExperimentRunner.run(experiment, options,
+    ExperimentRunner.Outcome outcome = ExperimentRunner.run(experiment, options,
         spec.commandLine().getOut(), true);
-    ReportWriter.write(options.out(), List.of(summary),
-        Map.of(experiment.name(), experiment.description()));
+    ExperimentRunner.report(options.out(), List.of(outcome), List.of(experiment));
     return 0;
   }
 }

@@ -40,7 +40,7 @@ public final class StudyCommand implements Callable<Integer> {
 
   @Option(names = "--policies", split = ",",
       description = "policies to compare, comma-separated (default: all of hi-dlr,"
-          + " hi-dlr-paper, joint-only, uphill-only, hi-dlr-cosine)")
+          + " hi-dlr-paper, hi-dlr-direct, joint-only, uphill-only, hi-dlr-cosine)")
   List<String> policies;
 
   @Option(names = "--experiments", split = ",",

@@ -7,7 +7,7 @@ import java.util.List;
 /**
  * The exact shape of {@code summary.json}:
  * {@code {"experiment", "profile", "results": [{task, method, final_train_loss,
- * final_test_loss, test_accuracy, iterations_to_tol, steps, wall_seconds}]}}.
+ * final_test_loss, test_accuracy, iterations_to_tol, steps, wall_seconds, diverged}]}}.
  *
  * @param experiment the experiment's name
  * @param profile the profile

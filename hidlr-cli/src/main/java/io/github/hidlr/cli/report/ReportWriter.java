@@ -1,5 +1,7 @@
 package io.github.hidlr.cli.report;
 
+import io.github.hidlr.cli.study.PolicyStudy;
+import io.github.hidlr.cli.training.Policy;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -33,11 +35,35 @@ public final class ReportWriter {
    */
   public static Path write(Path out, List<ExperimentSummary> summaries,
       Map<String, String> descriptions) {
+    List<ResultRow> rows = new ArrayList<>();
+    summaries.forEach(s -> rows.addAll(s.results()));
+    return write(out, summaries, descriptions, List.of(), List.of(rows));
+  }
+
+  /**
+   * Writes {@code report.md} into {@code out}, opening with the scoreboard: per task, the
+   * default Hi-DLR and the paper's policy against the best method that is not Hi-DLR, judged
+   * by {@link Verdict} over the seeds.
+   *
+   * @param out the results folder holding one sub-folder per experiment
+   * @param summaries the experiments' summaries (means over seeds), in order
+   * @param descriptions one line per experiment name
+   * @param seeds the seeds, in the order of {@code rowsPerSeed} (empty: one unnamed run)
+   * @param rowsPerSeed every result row, one list per seed
+   * @return the report's path
+   */
+  public static Path write(Path out, List<ExperimentSummary> summaries,
+      Map<String, String> descriptions, List<Long> seeds, List<List<ResultRow>> rowsPerSeed) {
     StringBuilder md = new StringBuilder("# hidlr: the paper's experiments, reproduced\n\n");
     if (!summaries.isEmpty()) {
-      md.append("Profile: `").append(summaries.get(0).profile()).append("`. Each experiment's"
-          + " folder holds its `config.json`, `summary.json`, CSV traces and plots.\n\n");
+      md.append("Profile: `").append(summaries.get(0).profile()).append("`");
+      if (!seeds.isEmpty()) {
+        md.append(", seeds ").append(seeds);
+      }
+      md.append(". Each experiment's folder holds its `config.json`, `summary.json`, CSV"
+          + " traces and plots.\n\n");
     }
+    md.append(scoreboard(seeds, rowsPerSeed));
     for (ExperimentSummary summary : summaries) {
       md.append("## ").append(summary.experiment()).append("\n\n");
       md.append(descriptions.getOrDefault(summary.experiment(), "")).append("\n\n");
@@ -90,38 +116,74 @@ public final class ReportWriter {
   }
 
   /**
-   * Where Hi-DLR wins and loses, per task.
+   * The scoreboard: per task, {@code hi-dlr} and {@code hi-dlr-paper} against the best method
+   * that is not Hi-DLR, with the margin, and the tally.
+   *
+   * @param seeds the seeds (empty: one run)
+   * @param rowsPerSeed the rows, one list per seed
+   * @return markdown
+   */
+  static String scoreboard(List<Long> seeds, List<List<ResultRow>> rowsPerSeed) {
+    List<Long> named = seeds.isEmpty() ? List.of(0L) : seeds;
+    PolicyStudy study = PolicyStudy.analyse(named, rowsPerSeed, Policy.reported());
+    if (study.tasks().isEmpty()) {
+      return "";
+    }
+    StringBuilder md = new StringBuilder("## Scoreboard\n\n");
+    md.append("Hi-DLR (`hi-dlr`, the library's default; `hi-dlr-paper`, the paper's rule)"
+        + " against the best method on the same task that is not Hi-DLR (grid-tuned rates,"
+        + " schedules, Prodigy, D-Adaptation, LoRA+, manual rates), on test accuracy, or test"
+        + " loss where there is none. ").append(Verdict.rule(rowsPerSeed.size()))
+        .append("\n\n| task | best non-Hi-DLR |");
+    for (Policy p : study.policies()) {
+      md.append(' ').append(p.name()).append(" | margin |");
+    }
+    md.append("\n| --- | --- |").append(" --- | --- |".repeat(study.policies().size()))
+        .append('\n');
+    for (String task : study.tasks()) {
+      Map<String, Verdict> perPolicy = study.verdicts().get(task);
+      Verdict any = perPolicy.values().iterator().next();
+      md.append("| ").append(task).append(" | ").append(any.baselineName()).append(' ')
+          .append(any.baseline()).append(" |");
+      for (Policy p : study.policies()) {
+        Verdict v = perPolicy.get(p.name());
+        md.append(v == null ? " – | – |" : " " + v.candidate() + " **" + v.outcome().label()
+            + "** | " + v.margin() + " |");
+      }
+      md.append('\n');
+    }
+    md.append('\n');
+    for (Policy p : study.policies()) {
+      int[] t = study.tally(p.name());
+      md.append(String.format(Locale.ROOT, "- **%s**: %d wins, %d ties, %d losses, %d diverged"
+          + " of %d tasks.%n", p.name(), t[0], t[1], t[2], t[3], study.tasks().size()));
+    }
+    return md.append('\n').toString();
+  }
+
+  /**
+   * Where Hi-DLR wins, ties, loses or diverges, per task of one experiment.
    *
    * @param rows the results
    * @return one sentence per task that has a {@code hi-dlr} row
    */
   static List<String> verdicts(List<ResultRow> rows) {
-    Map<String, List<ResultRow>> byTask = new LinkedHashMap<>();
-    for (ResultRow row : rows) {
-      byTask.computeIfAbsent(row.task(), t -> new ArrayList<>()).add(row);
-    }
+    PolicyStudy study = PolicyStudy.analyse(List.of(0L), List.of(rows),
+        List.of(Policy.DEFAULT));
     List<String> out = new ArrayList<>();
-    for (Map.Entry<String, List<ResultRow>> task : byTask.entrySet()) {
-      Optional<Metric> metric = Metric.pick(task.getValue());
-      Optional<ResultRow> hiDlr = task.getValue().stream()
-          .filter(r -> r.method().equals("hi-dlr")).findFirst();
-      if (metric.isEmpty() || hiDlr.isEmpty() || task.getValue().size() < 2) {
+    for (String task : study.tasks()) {
+      Verdict v = study.verdicts().get(task).get(Policy.DEFAULT.name());
+      if (v == null) {
         continue;
       }
-      Metric m = metric.get();
-      List<ResultRow> ranked = task.getValue().stream()
-          .filter(r -> m.value.apply(r) != null)
-          .sorted(Comparator.comparingDouble(r -> m.sign * m.of(r))).toList();
-      int rank = ranked.indexOf(hiDlr.get()) + 1;
-      ResultRow best = ranked.get(0);
-      String verdict = rank == 1
-          ? "**" + task.getKey() + "**: Hi-DLR wins on " + m.name + " ("
-              + num(m.value.apply(hiDlr.get())) + "; next best " + ranked.get(1).method() + " "
-              + num(m.value.apply(ranked.get(1))) + ")."
-          : "**" + task.getKey() + "**: Hi-DLR loses on " + m.name + ": rank " + rank + " of "
-              + ranked.size() + " (" + num(m.value.apply(hiDlr.get())) + " vs best "
-              + best.method() + " " + num(m.value.apply(best)) + ").";
-      out.add(verdict);
+      String metric = v.higherIsBetter() ? "test accuracy" : "test loss";
+      out.add("**" + task + "**: Hi-DLR " + switch (v.outcome()) {
+        case WIN -> "wins";
+        case TIE -> "ties";
+        case LOSS -> "loses";
+        case DIVERGED -> "diverges";
+      } + " on " + metric + " (" + v.candidate() + " vs " + v.baselineName() + " "
+          + v.baseline() + "; margin " + v.margin() + ").");
     }
     return out;
   }
@@ -133,26 +195,5 @@ public final class ReportWriter {
     double v = value.doubleValue();
     return value instanceof Integer || value instanceof Long ? value.toString()
         : String.format(Locale.ROOT, Math.abs(v) >= 1e-3 && Math.abs(v) < 1e4 ? "%.4f" : "%.3e", v);
-  }
-
-  /** The metric a task is judged on, with its direction. */
-  private record Metric(String name, Function<ResultRow, Number> value, int sign) {
-    static Optional<Metric> pick(List<ResultRow> rows) {
-      List<Metric> order = List.of(
-          new Metric("test accuracy", ResultRow::testAccuracy, -1),
-          new Metric("test loss", ResultRow::finalTestLoss, 1),
-          new Metric("iterations to tolerance", ResultRow::iterationsToTol, 1),
-          new Metric("final training loss", ResultRow::finalTrainLoss, 1));
-      for (Metric m : order) {
-        if (rows.stream().filter(r -> m.value.apply(r) != null).count() >= 2) {
-          return Optional.of(m);
-        }
-      }
-      return Optional.empty();
-    }
-
-    double of(ResultRow r) {
-      return value.apply(r).doubleValue();
-    }
   }
 }

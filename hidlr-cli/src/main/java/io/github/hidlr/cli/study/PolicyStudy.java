@@ -53,7 +53,11 @@ public record PolicyStudy(List<Long> seeds, List<Policy> policies, List<String> 
       if (methods.keySet().stream().noneMatch(policyNames::contains)) {
         continue;
       }
-      boolean accuracy = methods.values().iterator().next().get(0).testAccuracy() != null;
+      ResultRow sample = methods.values().iterator().next().get(0);
+      boolean accuracy = sample.testAccuracy() != null;
+      if (!accuracy && sample.finalTestLoss() == null) {
+        continue;
+      }
       String best = null;
       double bestMean = Double.NaN;
       for (Map.Entry<String, List<ResultRow>> m : methods.entrySet()) {

@@ -136,7 +136,8 @@ public final class StudyWriter {
   }
 
   private static String passes(Policy policy) {
-    return policy.config(1, 1, 1).jointScale() ? "2K + 3" : "2K + 1";
+    return policy.config(1, 1, 1).jointScale() != io.github.hidlr.core.tuner.JointScale.OFF
+        ? "2K + 3" : "2K + 1";
   }
 
   /** Each policy's margin per task: accuracy points, or log10 of the loss ratio. */

@@ -1,6 +1,7 @@
 package io.github.hidlr.cli.training;
 
 import io.github.hidlr.core.tuner.Horizon;
+import io.github.hidlr.core.tuner.JointScale;
 import io.github.hidlr.core.tuner.TunerConfig;
 import java.util.List;
 import java.util.Locale;
@@ -21,14 +22,20 @@ public record Policy(String name, String mechanisms, Supplier<TunerConfig.Builde
 
   /** The library's default, {@link TunerConfig#hiDlr()}. */
   public static final Policy DEFAULT = new Policy("hi-dlr",
-      "paper + two-sided joint scale + uphill fits shrink", TunerConfig::hiDlr, Horizon.CONSTANT);
+      "paper + smoothed joint scale + uphill fits shrink", TunerConfig::hiDlr,
+      Horizon.CONSTANT);
   /** The paper's own rule, {@link TunerConfig#paper()}. */
   public static final Policy PAPER = new Policy("hi-dlr-paper",
       "the paper's rule (ALGORITHM.md §4)", TunerConfig::paper, Horizon.CONSTANT);
-  /** The paper's rule with the two-sided joint scale only (study variant). */
-  public static final Policy JOINT_ONLY = new Policy("joint-only",
-      "paper + two-sided joint scale", () -> TunerConfig.paper().optJointScale(true),
+  /** The default with the joint scale applied at once instead of smoothed (study variant). */
+  public static final Policy DIRECT = new Policy("hi-dlr-direct",
+      "paper + direct joint scale + uphill fits shrink",
+      () -> TunerConfig.paper().optJointScale(JointScale.DIRECT).optUphillShrinks(true),
       Horizon.CONSTANT);
+  /** The paper's rule with the smoothed joint scale only (study variant). */
+  public static final Policy JOINT_ONLY = new Policy("joint-only",
+      "paper + smoothed joint scale",
+      () -> TunerConfig.paper().optJointScale(JointScale.SMOOTHED), Horizon.CONSTANT);
   /** The paper's rule with uphill fits lowering the rate only (study variant). */
   public static final Policy UPHILL_ONLY = new Policy("uphill-only",
       "paper + uphill fits shrink", () -> TunerConfig.paper().optUphillShrinks(true),
@@ -52,7 +59,7 @@ public record Policy(String name, String mechanisms, Supplier<TunerConfig.Builde
    * @return the policies
    */
   public static List<Policy> all() {
-    return List.of(DEFAULT, PAPER, JOINT_ONLY, UPHILL_ONLY, DEFAULT_COSINE);
+    return List.of(DEFAULT, PAPER, DIRECT, JOINT_ONLY, UPHILL_ONLY, DEFAULT_COSINE);
   }
 
   /**

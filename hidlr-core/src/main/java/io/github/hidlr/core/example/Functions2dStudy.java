@@ -101,7 +101,8 @@ public final class Functions2dStudy {
   /**
    * The tuner configuration the study uses.
    *
-   * @param preset {@link TunerConfig#hiDlr()} or {@link TunerConfig#gen()}
+   * @param preset {@link TunerConfig#hiDlr()}, {@link TunerConfig#paper()} or
+   *     {@link TunerConfig#gen()}
    * @return unsmoothed, unclipped, probing every step
    */
   public static TunerConfig unsmoothed(TunerConfig.Builder preset) {
@@ -113,7 +114,8 @@ public final class Functions2dStudy {
    * Runs the three methods on one setting.
    *
    * @param setting the function
-   * @return Hi-DLR, Hi-ULR and the best grid rate, in that order
+   * @return Hi-DLR (the default policy), Hi-ULR, the best grid rate and Hi-DLR with the
+   *     paper's policy, in that order
    */
   public static List<Result> run(Setting setting) {
     List<Result> results = new ArrayList<>();
@@ -129,6 +131,10 @@ public final class Functions2dStudy {
     Trajectory best = GradientDescent.bestOfGrid(setting.function(), setting.start(), grid,
         setting.iterations(), setting.optimum() + TOLERANCE);
     results.add(new Result(setting, "ulr-best", best, best.rates().get(0)[0]));
+    HiDlrTuner paper = HiDlrTuner.create(unsmoothed(TunerConfig.paper()), perCoordinate.layout());
+    results.add(new Result(setting, "hi-dlr-paper", GradientDescent.tuned(
+        perCoordinate, setting.start(), paper, setting.iterations(), "hi-dlr-paper"),
+        Double.NaN));
     return results;
   }
 
@@ -140,12 +146,12 @@ public final class Functions2dStudy {
    */
   public static String table(List<Result> results) {
     StringBuilder out = new StringBuilder(String.format(Locale.ROOT,
-        "%-18s %-9s %10s %16s %22s %10s%n", "function", "method", "iters", "final f",
+        "%-18s %-12s %10s %16s %22s %10s%n", "function", "method", "iters", "final f",
         "final (x, y)", "ulr"));
     for (Result r : results) {
       double[] p = r.trajectory().finalPoint();
       int iterations = r.iterationsToTolerance();
-      out.append(String.format(Locale.ROOT, "%-18s %-9s %10s %16.9f %22s %10s%n",
+      out.append(String.format(Locale.ROOT, "%-18s %-12s %10s %16.9f %22s %10s%n",
           r.setting().name(), r.method(), iterations < 0 ? ">" + r.setting().iterations()
               : Integer.toString(iterations), r.trajectory().finalLoss(),
           String.format(Locale.ROOT, "(%.4f, %.4f)", p[0], p[1]),

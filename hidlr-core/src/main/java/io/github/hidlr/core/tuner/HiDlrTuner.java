@@ -140,7 +140,7 @@ public final class HiDlrTuner {
    * @return {@code P}
    */
   public int forwardPassesPerProbe() {
-    return scheme.forwardPasses() + (config.jointScale() ? 2 : 0);
+    return scheme.forwardPasses() + (config.jointScale() != JointScale.OFF ? 2 : 0);
   }
 
   /**
@@ -251,7 +251,7 @@ public final class HiDlrTuner {
       adaptProbeScale(k, rejections[i], fit.a()[i], plan.probeSizes()[i], fit.l0(),
           probe.precision());
     }
-    double[] joint = config.jointScale() ? jointScale(probe, fit.l0())
+    double[] joint = config.jointScale() != JointScale.OFF ? jointScale(probe, fit.l0())
         : new double[] {Double.NaN, Double.NaN};
     List<GroupProbe> reports = new ArrayList<>(m);
     double[] influence = new double[m];
@@ -267,7 +267,7 @@ public final class HiDlrTuner {
           convex ? b * b / (2 * a) : Double.NaN, influence[i]));
     }
     List<String> newlyFrozen = applyFreezePolicy(influence, rejections);
-    int passes = losses.length + (config.jointScale() ? 2 : 0);
+    int passes = losses.length + (config.jointScale() != JointScale.OFF ? 2 : 0);
     return new ProbeReport(step, config.scheme(), passes, fit.l0(), fit.rSquared(), false,
         fullSolve, reports, newlyFrozen, joint[0], joint[1]);
   }
@@ -277,7 +277,8 @@ public final class HiDlrTuner {
    * probes the combined step {@code D = Σ_k ê_k d_(k)} at {@code ±1}, takes
    * {@code g = (L⁻ − L⁺) / 2}, {@code c = L⁺ + L⁻ − 2 L0} and {@code α* = g / c}, and multiplies
    * every active estimate by {@code clamp(α*, 1/ρ, ρ)}; {@code α* = 1} when {@code g ≤ 0} or
-   * {@code c} is not a resolved positive curvature, {@code ½} when a loss is not finite. It is
+   * {@code c} is not a resolved positive curvature, {@code ½} when a loss is not finite;
+   * {@link JointScale#SMOOTHED} smooths a finite factor like a candidate. It is
    * measured at {@code ê}, without {@code σ} or {@code s(t)}, so that it corrects the estimate
    * and leaves the edge factor and the horizon as configured.
    *
@@ -305,6 +306,11 @@ public final class HiDlrTuner {
         double rho = config.clip();
         factor = Math.min(Math.max(slope / curvature, 1 / rho), rho);
       }
+      if (config.jointScale() == JointScale.SMOOTHED) {
+        double keep = config.smoothing() == Smoothing.MOMENT_EMA ? config.momentSmoothing()
+            : config.rateSmoothing();
+        factor = keep + (1 - keep) * factor;
+      }
     }
     if (factor != 1) {
       for (int k : active) {
@@ -318,12 +324,14 @@ public final class HiDlrTuner {
   /**
    * An uphill fit ({@code b_k ≤ 0}) with {@link TunerConfig.Builder#optUphillShrinks}: the
    * candidate is 0, clipped to {@code ê_k / ρ} and smoothed, so
-   * {@code ê_k ← (γ + (1 − γ)/ρ) ê_k}.
+   * {@code ê_k ← max(γ + (1 − γ)/ρ, ½) ê_k}. The floor of ½ (the factor a non-finite loss
+   * applies) keeps an unclipped, unsmoothed tuner from dropping the rate, and with it the
+   * next probe size, to zero on a single uphill fit.
    */
   private void shrinkUphill(int k) {
     double keep = config.smoothing() == Smoothing.MOMENT_EMA ? config.momentSmoothing()
         : config.rateSmoothing();
-    double factor = keep + (1 - keep) / config.clip();
+    double factor = Math.max(keep + (1 - keep) / config.clip(), 0.5);
     estimates[k] = bound(estimates[k] * factor);
     momentB[k] *= factor;
   }

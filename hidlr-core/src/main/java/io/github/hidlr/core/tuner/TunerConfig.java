@@ -79,7 +79,7 @@ public final class TunerConfig {
   private final double resolutionUlps;
   private final long seed;
   private final FreezePolicy freeze;
-  private final boolean jointScale;
+  private final JointScale jointScale;
   private final boolean uphillShrinks;
 
   private TunerConfig(Builder b) {
@@ -107,12 +107,12 @@ public final class TunerConfig {
   }
 
   /**
-   * Whether each probe spends two more forward passes on the two-sided joint scale (see
-   * {@link Builder#optJointScale}).
+   * The two-sided joint scale (see {@link Builder#optJointScale}); anything but
+   * {@link JointScale#OFF} spends two more forward passes per probe.
    *
-   * @return true when enabled
+   * @return the mode
    */
-  public boolean jointScale() {
+  public JointScale jointScale() {
     return jointScale;
   }
 
@@ -155,7 +155,7 @@ public final class TunerConfig {
    * @return a builder with the preset applied
    */
   public static Builder hiDlr() {
-    return new Builder(Preset.HI_DLR).optJointScale(true).optUphillShrinks(true);
+    return new Builder(Preset.HI_DLR).optJointScale(JointScale.SMOOTHED).optUphillShrinks(true);
   }
 
   /**
@@ -392,7 +392,7 @@ public final class TunerConfig {
     map.put("freezeThreshold", Double.toString(freeze.threshold()));
     map.put("freezeWarmupSteps", Long.toString(freeze.warmupSteps()));
     map.put("freezePatience", Integer.toString(freeze.patience()));
-    map.put("jointScale", Boolean.toString(jointScale));
+    map.put("jointScale", jointScale.name());
     map.put("uphillShrinks", Boolean.toString(uphillShrinks));
     return Collections.unmodifiableMap(map);
   }
@@ -436,7 +436,7 @@ public final class TunerConfig {
           case "freezeThreshold" -> b.freezeThreshold = Double.parseDouble(value);
           case "freezeWarmupSteps" -> b.freezeWarmup = Long.parseLong(value);
           case "freezePatience" -> b.freezePatience = Integer.parseInt(value);
-          case "jointScale" -> b.optJointScale(parseBoolean(value));
+          case "jointScale" -> b.optJointScale(JointScale.valueOf(value));
           case "uphillShrinks" -> b.optUphillShrinks(parseBoolean(value));
           default -> throw new IllegalArgumentException("unknown configuration key \"" + key
               + "\"; known keys: " + builder().setInitialRate(1).build().toMap().keySet());
@@ -500,7 +500,7 @@ public final class TunerConfig {
     private double freezeThreshold;
     private long freezeWarmup;
     private int freezePatience = 1;
-    private boolean jointScale;
+    private JointScale jointScale = JointScale.OFF;
     private boolean uphillShrinks;
 
     private Builder(Preset preset) {
@@ -736,13 +736,16 @@ public final class TunerConfig {
      * {@code α* = Σ b_k ê_k / (êᵀ A ê)}: exactly 1 when {@code A} is diagonal and
      * {@code ê_k = b_k / a_k}, the exact line search along {@code D} otherwise. Measured at
      * {@code ê}, not at the applied {@code s(t) σ ê}, so the edge factor and the horizon are
-     * kept. Cost: {@code 2K + 3} forward passes per probe instead of {@code 2K + 1}.
+     * kept. Cost: {@code 2K + 3} forward passes per probe instead of {@code 2K + 1}. With
+     * {@link JointScale#SMOOTHED} (the default policy's choice) the factor is smoothed like a
+     * candidate, {@code ê_k ← ê_k (γ + (1 − γ) clamp(α*, 1/ρ, ρ))}; {@link JointScale#DIRECT}
+     * applies it at once.
      *
-     * @param enabled whether to scale
+     * @param mode OFF, DIRECT or SMOOTHED
      * @return this builder
      */
-    public Builder optJointScale(boolean enabled) {
-      this.jointScale = enabled;
+    public Builder optJointScale(JointScale mode) {
+      this.jointScale = java.util.Objects.requireNonNull(mode, "joint scale mode");
       return this;
     }
 

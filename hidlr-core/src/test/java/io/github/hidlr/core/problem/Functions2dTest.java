@@ -21,6 +21,7 @@ class Functions2dTest {
     // the greedy rates are 1/λ: 1/2 for x, 1/20 for y
     assertThat(hiDlr.rates().get(0)[0]).isCloseTo(0.5, within(1e-9));
     assertThat(hiDlr.rates().get(0)[1]).isCloseTo(0.05, within(1e-9));
+    assertThat(results.get(3).iterationsToTolerance()).as("the paper's policy").isEqualTo(1);
     Trajectory hiUlr = results.get(1).trajectory();
     assertThat(hiUlr.losses()[1]).isGreaterThan(1e-3);
     assertThat(results.get(1).iterationsToTolerance()).isGreaterThan(1);
@@ -38,6 +39,11 @@ class Functions2dTest {
     int hiUlr = results.get(1).iterationsToTolerance();
     int grid = results.get(2).iterationsToTolerance();
     assertThat(hiDlr).isPositive().isLessThan(hiUlr).isLessThan(grid);
+    // the default policy and the paper's both need at most half the best grid rate's iterations
+    assertThat(2 * hiDlr).isLessThanOrEqualTo(grid);
+    int paper = results.get(3).iterationsToTolerance();
+    assertThat(paper).isPositive();
+    assertThat(2 * paper).isLessThanOrEqualTo(grid);
     assertThat(hiUlr).isPositive();
     assertThat(grid).isPositive();
     assertThat(Functions2dStudy.table(results)).contains("hi-dlr", "hi-ulr", "ulr-best");

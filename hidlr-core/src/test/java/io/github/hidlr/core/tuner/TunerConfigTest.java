@@ -25,7 +25,7 @@ class TunerConfigTest {
             .optClip(Double.POSITIVE_INFINITY).optRateSmoothing(0.3).optMomentSmoothing(0.7)
             .optEdge(1.5).optHorizon(Horizon.LINEAR, 500).optRateBounds(1e-6, 1)
             .optProbeEvery(4).optResolutionUlps(8).optSeed(99)
-            .optFreeze(new FreezePolicy(10, 100, 3)).optJointScale(true).optUphillShrinks(true).build());
+            .optFreeze(new FreezePolicy(10, 100, 3)).optJointScale(JointScale.DIRECT).optUphillShrinks(true).build());
     for (TunerConfig config : configs) {
       TunerConfig copy = TunerConfig.fromMap(config.toMap());
       assertThat(copy).isEqualTo(config);

@@ -279,7 +279,7 @@ class TunerPolicyTest {
 
   @Test
   void jointScaleIsTheExactLineSearchAlongTheCombinedStepOnACoupledQuadratic() {
-    TunerConfig config = greedy().optJointScale(true).build();
+    TunerConfig config = greedy().optJointScale(JointScale.DIRECT).build();
     HiDlrTuner tuner = HiDlrTuner.create(config, TWO);
     ProbeReport report = tuner.probe(COUPLED);
     // ê = (1, 1) after the diagonal rule; along D = ê the optimum is Σ b ê / êᵀAê = 2 / 3.8
@@ -294,8 +294,22 @@ class TunerPolicyTest {
   }
 
   @Test
+  void smoothedJointScaleTreatsTheLineSearchAsOneMoreCandidate() {
+    TunerConfig config = TunerConfig.paper().setInitialRate(0.1).optRateSmoothing(0.5)
+        .optClip(Double.POSITIVE_INFINITY).optJointScale(JointScale.SMOOTHED).build();
+    HiDlrTuner tuner = HiDlrTuner.create(config, TWO);
+    ProbeReport report = tuner.probe(COUPLED);
+    // per group ê = ½ · 0.1 + ½ · 1 = 0.55; along D the optimum is 1 / (0.55 · 1.9)
+    double lineSearch = 1 / (0.55 * 1.9);
+    assertThat(report.jointScale()).isCloseTo(0.5 + 0.5 * lineSearch, within(1e-9));
+    assertThat(tuner.estimates()[0]).isCloseTo(0.55 * (0.5 + 0.5 * lineSearch), within(1e-9));
+    assertThat(TunerConfig.hiDlr().setInitialRate(1).build().jointScale())
+        .isEqualTo(JointScale.SMOOTHED);
+  }
+
+  @Test
   void jointScaleIsExactlyOneOnASeparableQuadratic() {
-    HiDlrTuner tuner = HiDlrTuner.create(greedy().optJointScale(true).build(), TWO);
+    HiDlrTuner tuner = HiDlrTuner.create(greedy().optJointScale(JointScale.DIRECT).build(), TWO);
     ProbeReport report = tuner.probe(separable(new double[] {1, 2}, new double[] {1, 4}));
     assertThat(report.jointScale()).isCloseTo(1, within(1e-12));
     assertThat(tuner.estimates()[0]).isCloseTo(1.0, within(1e-12));
@@ -306,7 +320,7 @@ class TunerPolicyTest {
   void jointScaleRaisesRatesThatAreTooSmallWithinTheClip() {
     // smoothing keeps ê at a fifth of the optimum: the line search asks for 5×, the clip gives 2×
     TunerConfig config = TunerConfig.paper().setInitialRate(0.2).optRateSmoothing(0.99)
-        .optJointScale(true).build();
+        .optJointScale(JointScale.DIRECT).build();
     HiDlrTuner tuner = HiDlrTuner.create(config, TWO);
     double before = 0.99 * 0.2 + 0.01 * 0.4;
     ProbeReport report = tuner.probe(separable(new double[] {1, 1}, new double[] {1, 1}));
@@ -318,7 +332,7 @@ class TunerPolicyTest {
   void jointScaleKeepsTheEdgeFactorOfCdat() {
     // CDAT on an uncoupled quadratic with a = 1 must apply σ ê = 2, the edge of stability
     TunerConfig config = TunerConfig.cdat().setInitialRate(0.1).optClip(Double.POSITIVE_INFINITY)
-        .optJointScale(true).build();
+        .optJointScale(JointScale.DIRECT).build();
     HiDlrTuner tuner = HiDlrTuner.create(config, TWO);
     LossProbe quadratic = separable(new double[] {1, 1}, new double[] {1, 1});
     for (int i = 0; i < 20; i++) {
@@ -329,12 +343,19 @@ class TunerPolicyTest {
   }
 
   @Test
+  void anUphillFitAtMostHalvesAnUnclippedUnsmoothedRate() {
+    HiDlrTuner tuner = HiDlrTuner.create(greedy().optUphillShrinks(true).build(), TWO);
+    tuner.probe(separable(new double[] {-1, -2}, new double[] {1, 1}));
+    assertThat(tuner.estimates()).containsExactly(0.05, 0.05);
+  }
+
+  @Test
   void paperPolicyHasNoJointScale() {
     ProbeReport off = HiDlrTuner.create(greedy().build(), TWO).probe(COUPLED);
     assertThat(off.jointScale()).isNaN();
     assertThat(off.forwardPasses()).isEqualTo(5);
     TunerConfig paper = TunerConfig.paper().setInitialRate(1e-3).build();
-    assertThat(paper.jointScale()).isFalse();
+    assertThat(paper.jointScale()).isEqualTo(JointScale.OFF);
     assertThat(paper.uphillShrinks()).isFalse();
   }
 
@@ -366,7 +387,7 @@ class TunerPolicyTest {
 
   @Test
   void aProbeThatThrowsPartWayChangesNothing() {
-    HiDlrTuner tuner = HiDlrTuner.create(greedy().optJointScale(true).build(), TWO);
+    HiDlrTuner tuner = HiDlrTuner.create(greedy().optJointScale(JointScale.DIRECT).build(), TWO);
     TunerState before = tuner.state();
     int[] calls = {0};
     LossProbe failing = xi -> {
