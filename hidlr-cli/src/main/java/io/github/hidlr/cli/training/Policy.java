@@ -32,6 +32,16 @@ public record Policy(String name, String mechanisms, Supplier<TunerConfig.Builde
       "paper + direct joint scale + uphill fits shrink",
       () -> TunerConfig.paper().optJointScale(JointScale.DIRECT).optUphillShrinks(true),
       Horizon.CONSTANT);
+  /** The joint line search on the candidates before the EMA, with uphill shrink (variant). */
+  public static final Policy CANDIDATE = new Policy("hi-dlr-candidate",
+      "paper + joint line search on the candidates + uphill fits shrink",
+      () -> TunerConfig.paper().optJointScale(JointScale.CANDIDATE).optUphillShrinks(true),
+      Horizon.CONSTANT);
+  /** {@link #CANDIDATE} with a cosine horizon over the budget (study variant). */
+  public static final Policy CANDIDATE_COSINE = new Policy("candidate-cosine",
+      "hi-dlr-candidate + cosine horizon over the budget",
+      () -> TunerConfig.paper().optJointScale(JointScale.CANDIDATE).optUphillShrinks(true),
+      Horizon.COSINE);
   /** The paper's rule with the smoothed joint scale only (study variant). */
   public static final Policy JOINT_ONLY = new Policy("joint-only",
       "paper + smoothed joint scale",
@@ -59,7 +69,8 @@ public record Policy(String name, String mechanisms, Supplier<TunerConfig.Builde
    * @return the policies
    */
   public static List<Policy> all() {
-    return List.of(DEFAULT, PAPER, DIRECT, JOINT_ONLY, UPHILL_ONLY, DEFAULT_COSINE);
+    return List.of(DEFAULT, PAPER, DIRECT, JOINT_ONLY, UPHILL_ONLY, DEFAULT_COSINE, CANDIDATE,
+        CANDIDATE_COSINE);
   }
 
   /**

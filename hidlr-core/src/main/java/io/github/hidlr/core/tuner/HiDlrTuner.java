@@ -239,20 +239,25 @@ public final class HiDlrTuner {
     Rejection[] rejections = validate(fit);
     double[] candidates = new double[m];
     boolean fullSolve = candidates(fit, rejections, candidates);
+    double[] joint = {Double.NaN, Double.NaN};
+    if (config.jointScale() == JointScale.CANDIDATE) {
+      joint = updateWithJointCandidates(probe, fit, rejections, candidates);
+    }
     for (int i = 0; i < m; i++) {
       int k = active[i];
-      if (rejections[i] == null) {
+      if (config.jointScale() == JointScale.CANDIDATE) {
+        // updated above, jointly
+      } else if (rejections[i] == null) {
         update(k, fit.a()[i], fit.b()[i], candidates[i]);
-      } else if (config.uphillShrinks() && fit.b()[i] <= 0
-          && (rejections[i] == Rejection.NON_POSITIVE_SLOPE
-              || rejections[i] == Rejection.NON_POSITIVE_CURVATURE)) {
+      } else if (uphill(fit.b()[i], rejections[i])) {
         shrinkUphill(k);
       }
       adaptProbeScale(k, rejections[i], fit.a()[i], plan.probeSizes()[i], fit.l0(),
           probe.precision());
     }
-    double[] joint = config.jointScale() != JointScale.OFF ? jointScale(probe, fit.l0())
-        : new double[] {Double.NaN, Double.NaN};
+    if (config.jointScale() == JointScale.DIRECT || config.jointScale() == JointScale.SMOOTHED) {
+      joint = jointScale(probe, fit.l0());
+    }
     List<GroupProbe> reports = new ArrayList<>(m);
     double[] influence = new double[m];
     for (int i = 0; i < m; i++) {
@@ -293,19 +298,8 @@ public final class HiDlrTuner {
     }
     double[] losses = probe.losses(new double[][] {forward, backward});
     double plus = losses[0];
-    double minus = losses[1];
-    double factor = 1;
-    if (!Double.isFinite(plus) || !Double.isFinite(minus)) {
-      factor = 0.5;
-    } else {
-      double slope = (minus - plus) / 2;
-      double curvature = plus + minus - 2 * l0;
-      boolean resolved = curvature
-          > config.resolutionUlps() * probe.precision().ulp(l0);
-      if (slope > 0 && resolved) {
-        double rho = config.clip();
-        factor = Math.min(Math.max(slope / curvature, 1 / rho), rho);
-      }
+    double factor = lineSearch(plus, losses[1], l0, probe.precision());
+    if (Double.isFinite(plus) && Double.isFinite(losses[1])) {
       if (config.jointScale() == JointScale.SMOOTHED) {
         double keep = config.smoothing() == Smoothing.MOMENT_EMA ? config.momentSmoothing()
             : config.rateSmoothing();
@@ -321,6 +315,77 @@ public final class HiDlrTuner {
     return new double[] {plus, factor};
   }
 
+  private boolean uphill(double b, Rejection rejection) {
+    return config.uphillShrinks() && b <= 0 && (rejection == Rejection.NON_POSITIVE_SLOPE
+        || rejection == Rejection.NON_POSITIVE_CURVATURE);
+  }
+
+  /**
+   * {@link JointScale#CANDIDATE}: the clipped per-group candidates {@code t_k} (the diagonal
+   * rule's {@code clip(b_k / a_k)}; for an uphill fit the target that {@link #shrinkUphill}
+   * would reach; else the current {@code ê_k}) form the step {@code D = Σ t_k d_(k)}; the line
+   * search along it at {@code ±1} gives {@code α*} (as in {@link #jointScale}); then every
+   * group moves by the paper's rule toward the corrected candidate,
+   * {@code ê_k ← γ ê_k + (1 − γ) clip(α* t_k)}. The EMA's fixed point is then the
+   * coupling-corrected candidate, and the joint probe's noise is averaged like the fits'.
+   *
+   * @return {@code {L⁺, α*}}
+   */
+  private double[] updateWithJointCandidates(LossProbe probe, QuadraticFit fit,
+      Rejection[] rejections, double[] candidates) {
+    int m = active.length;
+    double gamma = config.rateSmoothing();
+    double[] targets = new double[m];
+    for (int i = 0; i < m; i++) {
+      double current = estimates[active[i]];
+      if (rejections[i] == null) {
+        targets[i] = clip(candidates[i], current);
+      } else if (uphill(fit.b()[i], rejections[i])) {
+        targets[i] = current * (uphillFactor() - gamma) / (1 - gamma);
+      } else {
+        targets[i] = current;
+      }
+    }
+    double[] forward = new double[groupCount];
+    double[] backward = new double[groupCount];
+    for (int i = 0; i < m; i++) {
+      forward[active[i]] = targets[i];
+      backward[active[i]] = -targets[i];
+    }
+    double[] losses = probe.losses(new double[][] {forward, backward});
+    double alpha = lineSearch(losses[0], losses[1], fit.l0(), probe.precision());
+    for (int i = 0; i < m; i++) {
+      int k = active[i];
+      estimates[k] = bound(gamma * estimates[k] + (1 - gamma) * clip(alpha * targets[i],
+          estimates[k]));
+    }
+    return new double[] {losses[0], alpha};
+  }
+
+  /**
+   * The line search along a step probed at {@code ±1}: {@code clamp(g / c, 1/ρ, ρ)} with
+   * {@code g = (L⁻ − L⁺) / 2} and {@code c = L⁺ + L⁻ − 2 L0}; 1 when {@code g ≤ 0} or
+   * {@code c} is not a resolved positive curvature; ½ when a loss is not finite.
+   */
+  private double lineSearch(double plus, double minus, double l0, LossPrecision precision) {
+    if (!Double.isFinite(plus) || !Double.isFinite(minus)) {
+      return 0.5;
+    }
+    double slope = (minus - plus) / 2;
+    double curvature = plus + minus - 2 * l0;
+    if (slope > 0 && curvature > config.resolutionUlps() * precision.ulp(l0)) {
+      double rho = config.clip();
+      return Math.min(Math.max(slope / curvature, 1 / rho), rho);
+    }
+    return 1;
+  }
+
+  private double uphillFactor() {
+    double keep = config.smoothing() == Smoothing.MOMENT_EMA ? config.momentSmoothing()
+        : config.rateSmoothing();
+    return Math.max(keep + (1 - keep) / config.clip(), 0.5);
+  }
+
   /**
    * An uphill fit ({@code b_k ≤ 0}) with {@link TunerConfig.Builder#optUphillShrinks}: the
    * candidate is 0, clipped to {@code ê_k / ρ} and smoothed, so
@@ -329,9 +394,7 @@ public final class HiDlrTuner {
    * next probe size, to zero on a single uphill fit.
    */
   private void shrinkUphill(int k) {
-    double keep = config.smoothing() == Smoothing.MOMENT_EMA ? config.momentSmoothing()
-        : config.rateSmoothing();
-    double factor = Math.max(keep + (1 - keep) / config.clip(), 0.5);
+    double factor = uphillFactor();
     estimates[k] = bound(estimates[k] * factor);
     momentB[k] *= factor;
   }

@@ -17,5 +17,13 @@ public enum JointScale {
    * per-group candidate: {@code ê_k ← ê_k (γ + (1 − γ) clamp(α*, 1/ρ, ρ))}. The joint probe
    * sees the same mini-batch noise as the per-group fits, so it gets the same weight.
    */
-  SMOOTHED
+  SMOOTHED,
+  /**
+   * The line search runs along the clipped candidates {@code D = Σ t_k d_(k)} before
+   * smoothing, and each group moves toward the corrected candidate:
+   * {@code ê_k ← γ ê_k + (1 − γ) clip(α* t_k)}. The smoothing's fixed point is then the
+   * coupling-corrected candidate (a systematic overshoot of coupled groups is corrected in
+   * full), while the joint probe's noise is averaged like the fits'. Needs the rate EMA.
+   */
+  CANDIDATE
 }

@@ -737,11 +737,12 @@ public final class TunerConfig {
      * {@code ê_k = b_k / a_k}, the exact line search along {@code D} otherwise. Measured at
      * {@code ê}, not at the applied {@code s(t) σ ê}, so the edge factor and the horizon are
      * kept. Cost: {@code 2K + 3} forward passes per probe instead of {@code 2K + 1}. With
-     * {@link JointScale#SMOOTHED} (the default policy's choice) the factor is smoothed like a
-     * candidate, {@code ê_k ← ê_k (γ + (1 − γ) clamp(α*, 1/ρ, ρ))}; {@link JointScale#DIRECT}
-     * applies it at once.
+     * {@link JointScale#SMOOTHED} the factor is smoothed like a candidate,
+     * {@code ê_k ← ê_k (γ + (1 − γ) clamp(α*, 1/ρ, ρ))}; {@link JointScale#DIRECT} applies it
+     * at once; {@link JointScale#CANDIDATE} line-searches along the clipped candidates before
+     * the EMA.
      *
-     * @param mode OFF, DIRECT or SMOOTHED
+     * @param mode OFF, DIRECT, SMOOTHED or CANDIDATE
      * @return this builder
      */
     public Builder optJointScale(JointScale mode) {
@@ -789,6 +790,10 @@ public final class TunerConfig {
       checkWithinBounds("initialRate η0", initialRate);
       initialRates.forEach((group, rate) ->
           checkWithinBounds("initialRate of group \"" + group + "\"", rate));
+      if (smoothing == Smoothing.MOMENT_EMA && jointScale == JointScale.CANDIDATE) {
+        throw new IllegalArgumentException("the CANDIDATE joint scale corrects the rate EMA's"
+            + " candidates: use it with Smoothing.RATE_EMA, or DIRECT/SMOOTHED with MOMENT_EMA");
+      }
       if (smoothing == Smoothing.MOMENT_EMA && scheme == ProbeScheme.Kind.FULL) {
         throw new IllegalArgumentException("the moment EMA (CDAT) averages the diagonal a_k,"
             + " b_k only: use scheme SYMMETRIC or REGRESSION with it, or RATE_EMA with FULL");

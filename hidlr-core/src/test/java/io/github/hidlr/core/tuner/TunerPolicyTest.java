@@ -308,6 +308,34 @@ class TunerPolicyTest {
   }
 
   @Test
+  void candidateJointScaleLineSearchesAlongTheCandidatesBeforeTheEma() {
+    // greedy: the corrected candidate is the exact line search along the diagonal optimum
+    HiDlrTuner greedyTuner = HiDlrTuner.create(
+        greedy().optJointScale(JointScale.CANDIDATE).build(), TWO);
+    ProbeReport report = greedyTuner.probe(COUPLED);
+    assertThat(report.jointScale()).isCloseTo(1 / 1.9, within(1e-9));
+    assertThat(greedyTuner.estimates()[0]).isCloseTo(1 / 1.9, within(1e-9));
+    assertThat(report.forwardPasses()).isEqualTo(7);
+    // smoothed: ê moves toward the corrected candidate, ½ · 0.1 + ½ · (1 / 1.9)
+    HiDlrTuner smoothed = HiDlrTuner.create(TunerConfig.paper().setInitialRate(0.1)
+        .optRateSmoothing(0.5).optClip(Double.POSITIVE_INFINITY)
+        .optJointScale(JointScale.CANDIDATE).build(), TWO);
+    smoothed.probe(COUPLED);
+    assertThat(smoothed.estimates()[1]).isCloseTo(0.05 + 0.5 / 1.9, within(1e-9));
+    // its fixed point is the coupling-corrected rate, whatever the smoothing
+    for (int i = 0; i < 100; i++) {
+      smoothed.probe(COUPLED);
+    }
+    assertThat(smoothed.estimates()[0]).isCloseTo(1 / 1.9, within(1e-9));
+    // on a separable quadratic the line search is exactly 1
+    HiDlrTuner separable = HiDlrTuner.create(
+        greedy().optJointScale(JointScale.CANDIDATE).build(), TWO);
+    assertThat(separable.probe(separable(new double[] {1, 2}, new double[] {1, 4}))
+        .jointScale()).isCloseTo(1, within(1e-12));
+    assertThat(separable.estimates()[1]).isCloseTo(0.5, within(1e-12));
+  }
+
+  @Test
   void jointScaleIsExactlyOneOnASeparableQuadratic() {
     HiDlrTuner tuner = HiDlrTuner.create(greedy().optJointScale(JointScale.DIRECT).build(), TWO);
     ProbeReport report = tuner.probe(separable(new double[] {1, 2}, new double[] {1, 4}));
