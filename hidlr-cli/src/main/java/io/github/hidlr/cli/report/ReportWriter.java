@@ -132,8 +132,8 @@ public final class ReportWriter {
     StringBuilder md = new StringBuilder("## Scoreboard\n\n");
     md.append("Hi-DLR (`hi-dlr`, the library's default; `hi-dlr-paper`, the paper's rule)"
         + " against the best method on the same task that is not Hi-DLR (grid-tuned rates,"
-        + " schedules, Prodigy, D-Adaptation, LoRA+, manual rates), on test accuracy, or test"
-        + " loss where there is none. ").append(Verdict.rule(rowsPerSeed.size()))
+        + " schedules, Prodigy, D-Adaptation, LoRA+, manual rates), on test accuracy, else test"
+        + " loss, else iterations to tolerance. ").append(Verdict.rule(rowsPerSeed.size()))
         .append("\n\n| task | best non-Hi-DLR |");
     for (Policy p : study.policies()) {
       md.append(' ').append(p.name()).append(" | margin |");
@@ -176,7 +176,7 @@ public final class ReportWriter {
       if (v == null) {
         continue;
       }
-      String metric = v.higherIsBetter() ? "test accuracy" : "test loss";
+      String metric = v.metric();
       out.add("**" + task + "**: Hi-DLR " + switch (v.outcome()) {
         case WIN -> "wins";
         case TIE -> "ties";

@@ -7,20 +7,21 @@ import java.util.Locale;
  * Hi-DLR against the best method that is not Hi-DLR on one task: win, tie, loss or diverged,
  * with the margin. One rule for the report's scoreboard and for {@code hidlr study}.
  *
- * <p>The metric is test accuracy (higher is better) when the task has one, else test loss
- * (lower is better). A difference counts as a tie when it is within the noise: with two or
+ * <p>The metric is test accuracy (higher is better) when the task has one, else test loss,
+ * else iterations to tolerance (lower is better). A difference counts as a tie when it is within the noise: with two or
  * more seeds, within the larger of the two seeds' standard deviations; with any number of
  * seeds, within the fixed thresholds {@value #ACCURACY_TIE} accuracy, {@value #LOSS_TIE_RELATIVE}
  * of the baseline's loss, or both losses below {@value #FLOAT_FLOOR} (the float floor). A
  * diverged Hi-DLR run on any seed is a divergence, whatever its metric.
  *
  * @param outcome the outcome
+ * @param metric what is compared, e.g. {@code "test accuracy"}
  * @param higherIsBetter whether the metric is an accuracy
  * @param candidate Hi-DLR's metric over seeds
  * @param baseline the baseline's metric over seeds
  * @param baselineName the baseline method, e.g. {@code prodigy}
  */
-public record Verdict(Outcome outcome, boolean higherIsBetter, Stat candidate, Stat baseline,
+public record Verdict(Outcome outcome, String metric, boolean higherIsBetter, Stat candidate, Stat baseline,
     String baselineName) {
 
   /** Accuracy differences at or below this are ties. */
@@ -99,6 +100,7 @@ public record Verdict(Outcome outcome, boolean higherIsBetter, Stat candidate, S
   /**
    * Judges Hi-DLR against a baseline.
    *
+   * @param metric what is compared, e.g. {@code "test loss"}
    * @param higherIsBetter true for an accuracy, false for a loss
    * @param candidate Hi-DLR's metric per seed
    * @param candidateDiverged whether Hi-DLR diverged on any seed
@@ -106,12 +108,12 @@ public record Verdict(Outcome outcome, boolean higherIsBetter, Stat candidate, S
    * @param baselineName the baseline's name
    * @return the verdict
    */
-  public static Verdict judge(boolean higherIsBetter, List<Double> candidate,
+  public static Verdict judge(String metric, boolean higherIsBetter, List<Double> candidate,
       boolean candidateDiverged, List<Double> baseline, String baselineName) {
     Stat c = Stat.of(candidate);
     Stat b = Stat.of(baseline);
     if (candidateDiverged || c.n() < candidate.size() || c.n() == 0) {
-      return new Verdict(Outcome.DIVERGED, higherIsBetter, c, b, baselineName);
+      return new Verdict(Outcome.DIVERGED, metric, higherIsBetter, c, b, baselineName);
     }
     double better = higherIsBetter ? c.mean() - b.mean() : b.mean() - c.mean();
     double noise = c.n() > 1 && b.n() > 1 ? Math.max(c.std(), b.std()) : 0;
@@ -126,7 +128,7 @@ public record Verdict(Outcome outcome, boolean higherIsBetter, Stat candidate, S
     } else {
       outcome = better > 0 ? Outcome.WIN : Outcome.LOSS;
     }
-    return new Verdict(outcome, higherIsBetter, c, b, baselineName);
+    return new Verdict(outcome, metric, higherIsBetter, c, b, baselineName);
   }
 
   /**
@@ -142,7 +144,7 @@ public record Verdict(Outcome outcome, boolean higherIsBetter, Stat candidate, S
     if (higherIsBetter) {
       return String.format(Locale.ROOT, "%+.4f", candidate.mean() - baseline.mean());
     }
-    return String.format(Locale.ROOT, "%.3g× %s", ratio(), "lower loss");
+    return String.format(Locale.ROOT, "%.3g× lower", ratio());
   }
 
   private double ratio() {

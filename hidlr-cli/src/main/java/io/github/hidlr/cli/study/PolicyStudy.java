@@ -54,31 +54,32 @@ public record PolicyStudy(List<Long> seeds, List<Policy> policies, List<String> 
         continue;
       }
       ResultRow sample = methods.values().iterator().next().get(0);
-      boolean accuracy = sample.testAccuracy() != null;
-      if (!accuracy && sample.finalTestLoss() == null) {
+      Metric metric = Metric.of(sample);
+      if (metric == null) {
         continue;
       }
+      boolean accuracy = metric == Metric.ACCURACY;
       String best = null;
       double bestMean = Double.NaN;
       for (Map.Entry<String, List<ResultRow>> m : methods.entrySet()) {
         if (m.getKey().startsWith("hi-") || policyNames.contains(m.getKey())) {
           continue;
         }
-        double mean = Verdict.Stat.of(metric(m.getValue(), accuracy)).mean();
+        double mean = Verdict.Stat.of(metric.values(m.getValue())).mean();
         if (Double.isFinite(mean) && (best == null
             || (accuracy ? mean > bestMean : mean < bestMean))) {
           best = m.getKey();
           bestMean = mean;
         }
       }
-      List<Double> baseline = best == null ? List.of() : metric(methods.get(best), accuracy);
+      List<Double> baseline = best == null ? List.of() : metric.values(methods.get(best));
       Map<String, Verdict> perPolicy = new LinkedHashMap<>();
       for (Policy policy : policies) {
         List<ResultRow> rows = methods.get(policy.name());
         if (rows == null) {
           continue;
         }
-        perPolicy.put(policy.name(), Verdict.judge(accuracy, metric(rows, accuracy),
+        perPolicy.put(policy.name(), Verdict.judge(metric.label, accuracy, metric.values(rows),
             rows.stream().anyMatch(ResultRow::isDiverged), baseline,
             best == null ? "none" : best));
       }
@@ -111,11 +112,34 @@ public record PolicyStudy(List<Long> seeds, List<Policy> policies, List<String> 
     return space < 0 ? method : method.substring(0, space);
   }
 
-  private static List<Double> metric(List<ResultRow> rows, boolean accuracy) {
-    List<Double> out = new ArrayList<>();
-    for (ResultRow row : rows) {
-      out.add(accuracy ? row.testAccuracy() : row.finalTestLoss());
+  /** What a task is judged on: the first the rows carry. */
+  private enum Metric {
+    ACCURACY("test accuracy"),
+    TEST_LOSS("test loss"),
+    ITERATIONS("iterations to tolerance");
+
+    private final String label;
+
+    Metric(String label) {
+      this.label = label;
     }
-    return out;
+
+    static Metric of(ResultRow row) {
+      return row.testAccuracy() != null ? ACCURACY : row.finalTestLoss() != null ? TEST_LOSS
+          : row.iterationsToTol() != null ? ITERATIONS : null;
+    }
+
+    List<Double> values(List<ResultRow> rows) {
+      List<Double> out = new ArrayList<>();
+      for (ResultRow row : rows) {
+        out.add(switch (this) {
+          case ACCURACY -> row.testAccuracy();
+          case TEST_LOSS -> row.finalTestLoss();
+          case ITERATIONS -> row.iterationsToTol() == null ? null
+              : row.iterationsToTol().doubleValue();
+        });
+      }
+      return out;
+    }
   }
 }

@@ -72,7 +72,7 @@ public final class StudyWriter {
       entry.put("task", task);
       entry.put("policy", policy);
       entry.put("outcome", v.outcome().label());
-      entry.put("metric", v.higherIsBetter() ? "test_accuracy" : "test_loss");
+      entry.put("metric", v.metric());
       entry.put("mean", v.candidate().mean());
       entry.put("std", v.candidate().std());
       entry.put("baseline", v.baselineName());

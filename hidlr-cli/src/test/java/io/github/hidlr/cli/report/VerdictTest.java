@@ -33,9 +33,9 @@ class VerdictTest {
 
   @Test
   void aDivergedSeedIsADivergenceWhateverTheMetric() {
-    Verdict v = Verdict.judge(false, List.of(0.01, 0.01), true, List.of(0.1, 0.1), "ulr-best");
+    Verdict v = Verdict.judge("test loss", false, List.of(0.01, 0.01), true, List.of(0.1, 0.1), "ulr-best");
     assertThat(v.outcome()).isEqualTo(Outcome.DIVERGED);
-    Verdict nan = Verdict.judge(false, Arrays.asList(0.01, Double.NaN), false,
+    Verdict nan = Verdict.judge("test loss", false, Arrays.asList(0.01, Double.NaN), false,
         List.of(0.1, 0.1), "ulr-best");
     assertThat(nan.outcome()).isEqualTo(Outcome.DIVERGED);
   }
@@ -49,10 +49,10 @@ class VerdictTest {
   }
 
   private static Verdict accuracy(List<Double> hiDlr, List<Double> base) {
-    return Verdict.judge(true, hiDlr, false, base, "base");
+    return Verdict.judge("test accuracy", true, hiDlr, false, base, "base");
   }
 
   private static Verdict loss(List<Double> hiDlr, List<Double> base) {
-    return Verdict.judge(false, hiDlr, false, base, "base");
+    return Verdict.judge("test loss", false, hiDlr, false, base, "base");
   }
 }

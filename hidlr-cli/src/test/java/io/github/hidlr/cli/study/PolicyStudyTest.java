@@ -49,8 +49,19 @@ class PolicyStudyTest {
   void tasksWithoutTheStudiedPoliciesOrAMetricAreLeftOut() {
     List<List<ResultRow>> seeds = List.of(List.of(
         acc("full-ft", "full-ft", 0.83, false),
-        new ResultRow("ellipse", "hi-dlr", 0.0, null, null, 1, 100L, 0.0, false)));
+        new ResultRow("flat", "hi-dlr", 0.0, null, null, null, 100L, 0.0, false)));
     PolicyStudy study = PolicyStudy.analyse(List.of(42L), seeds, Policy.reported());
     assertThat(study.tasks()).isEmpty();
+  }
+
+  @Test
+  void withoutATestMetricIterationsToToleranceAreJudged() {
+    List<List<ResultRow>> seeds = List.of(List.of(
+        new ResultRow("ellipse", "hi-dlr", 0.0, null, null, 1, 100L, 0.0, false),
+        new ResultRow("ellipse", "ulr-best", 0.0, null, null, 46, 100L, 0.0, false)));
+    PolicyStudy study = PolicyStudy.analyse(List.of(42L), seeds, List.of(Policy.DEFAULT));
+    assertThat(study.verdicts().get("ellipse").get("hi-dlr").outcome()).isEqualTo(Outcome.WIN);
+    assertThat(study.verdicts().get("ellipse").get("hi-dlr").metric())
+        .isEqualTo("iterations to tolerance");
   }
 }
