@@ -6,7 +6,20 @@ import io.github.hidlr.cli.experiment.SummaryJson;
 import io.github.hidlr.cli.report.ExperimentSummary;
 import io.github.hidlr.cli.report.RunOutput;
 import io.github.hidlr.cli.report.SeedAggregate;
+import io.github.hidlr.cli.experiment.Experiments;
+import io.github.hidlr.cli.report.ReportWriter;
+import io.github.hidlr.cli.report.ResultRow;
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Stream;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -33,35 +46,111 @@ final class ExperimentRunner {
   record Outcome(ExperimentSummary summary, List<Long> seeds, List<ExperimentSummary> perSeed) {}
 
   /**
-   * Writes {@code report.md} for some experiments' outcomes, with the scoreboard over their
-   * seeds.
+   * Rebuilds {@code report.md} from every experiment folder under {@code out} (each with a
+   * {@code summary.json}; hidden folders, such as a run's staging folder, are skipped), in the
+   * order of {@code hidlr list}, with the scoreboard over every seed there is: a full-profile
+   * folder's {@code seed-<s>/summary.json}, else its own {@code summary.json}.
    *
    * @param out the results folder
-   * @param outcomes the outcomes, in order
-   * @param experiments the experiments, in the same order
    * @return the report's path
+   * @throws IllegalArgumentException if no folder under {@code out} holds a result
    */
-  static java.nio.file.Path report(java.nio.file.Path out, List<Outcome> outcomes,
-      List<Experiment> experiments) {
-    java.util.Map<String, String> descriptions = new java.util.LinkedHashMap<>();
-    experiments.forEach(e -> descriptions.put(e.name(), e.description()));
-    List<Long> seeds = outcomes.isEmpty() ? List.of() : outcomes.get(0).seeds();
-    List<List<io.github.hidlr.cli.report.ResultRow>> rows = new ArrayList<>();
-    for (int i = 0; i < seeds.size(); i++) {
-      List<io.github.hidlr.cli.report.ResultRow> perSeed = new ArrayList<>();
-      for (Outcome o : outcomes) {
-        perSeed.addAll(o.perSeed().get(i).results());
-      }
-      rows.add(perSeed);
+  static Path rebuildReport(Path out) {
+    List<String> order = Experiments.all().stream().map(Experiment::name).toList();
+    List<Path> folders = new ArrayList<>();
+    try (Stream<Path> list = Files.isDirectory(out) ? Files.list(out) : Stream.empty()) {
+      list.filter(p -> !p.getFileName().toString().startsWith("."))
+          .filter(p -> Files.isRegularFile(p.resolve("summary.json"))).forEach(folders::add);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot list " + out + ": " + e.getMessage(), e);
     }
-    return io.github.hidlr.cli.report.ReportWriter.write(out,
-        outcomes.stream().map(Outcome::summary).toList(), descriptions, seeds, rows);
+    folders.sort(Comparator.comparingInt((Path p) -> {
+      int at = order.indexOf(p.getFileName().toString());
+      return at < 0 ? order.size() : at;
+    }).thenComparing(Path::toString));
+    if (folders.isEmpty()) {
+      throw new IllegalArgumentException("no experiment results under " + out + ": run"
+          + " './hidlr reproduce' or './hidlr run EXPERIMENT' with --out " + out + " first");
+    }
+    List<ExperimentSummary> summaries = new ArrayList<>();
+    Map<String, String> descriptions = new LinkedHashMap<>();
+    List<List<ResultRow>> rowsPerSeed = new ArrayList<>();
+    Set<List<Long>> seedSets = new LinkedHashSet<>();
+    for (Path folder : folders) {
+      SummaryJson json = read(folder.resolve("summary.json"));
+      summaries.add(json.toSummary());
+      String name = json.experiment();
+      descriptions.put(name, order.contains(name) ? Experiments.named(name).description() : "");
+      List<Long> seeds = json.seeds() == null ? List.of() : json.seeds();
+      seedSets.add(seeds);
+      List<List<ResultRow>> perSeed = new ArrayList<>();
+      for (long seed : seeds) {
+        Path seedSummary = folder.resolve("seed-" + seed).resolve("summary.json");
+        if (seeds.size() > 1 && Files.isRegularFile(seedSummary)) {
+          perSeed.add(read(seedSummary).results());
+        }
+      }
+      if (perSeed.isEmpty()) {
+        perSeed.add(json.results());
+      }
+      for (int i = 0; i < perSeed.size(); i++) {
+        if (rowsPerSeed.size() <= i) {
+          rowsPerSeed.add(new ArrayList<>());
+        }
+        rowsPerSeed.get(i).addAll(perSeed.get(i));
+      }
+    }
+    List<Long> seeds = seedSets.size() == 1 ? seedSets.iterator().next() : List.of();
+    return ReportWriter.write(out, summaries, descriptions, seeds, rowsPerSeed);
   }
 
+  private static SummaryJson read(Path file) {
+    try {
+      return RunOutput.JSON.readValue(file.toFile(), SummaryJson.class);
+    } catch (IOException e) {
+      throw new IllegalArgumentException(file + " is not a readable summary ("
+          + e.getMessage().lines().findFirst().orElse("") + "): rerun that experiment with"
+          + " './hidlr run " + file.getParent().getFileName() + "'", e);
+    }
+  }
+
+  /**
+   * Runs an experiment atomically: into a hidden staging folder beside its target
+   * ({@code out/.<name>.partial}), renamed into place only when complete. An interrupted or
+   * failed run leaves the previous results as they were, and a staging folder left by a
+   * killed run is never read as a result (the report skips hidden folders) and is cleared by
+   * the next run.
+   *
+   * @param experiment the experiment
+   * @param options profile, seed and output folder
+   * @param out where to say what happened
+   * @param showProgress whether to draw progress bars
+   * @return what it produced
+   * @throws Exception what the experiment threw, after the staging folder was removed
+   */
   static Outcome run(Experiment experiment, CommonOptions options, PrintWriter out,
       boolean showProgress) throws Exception {
-    RunOutput output = new RunOutput(options.out().resolve(experiment.name()));
+    Path target = options.out().resolve(experiment.name());
+    Path staging = options.out().resolve("." + experiment.name() + ".partial");
+    OutputFolders.prepare(options.out());
+    OutputFolders.delete(staging);
     long begin = System.nanoTime();
+    Outcome outcome;
+    try {
+      outcome = runInto(experiment, options, new RunOutput(staging), showProgress);
+      OutputFolders.replace(staging, target);
+    } catch (Exception | Error e) {
+      OutputFolders.delete(staging);
+      throw e;
+    }
+    out.printf("%s: done in %.1f s, files in %s%n", experiment.name(),
+        (System.nanoTime() - begin) / 1e9, target);
+    out.flush();
+    return outcome;
+  }
+
+  private static Outcome runInto(Experiment experiment, CommonOptions options, RunOutput output,
+      boolean showProgress) throws Exception {
     ExperimentSummary summary;
     List<ExperimentSummary> perSeed = new ArrayList<>();
     List<Long> seeds = new ArrayList<>();
@@ -74,16 +163,13 @@ final class ExperimentRunner {
             new ExperimentContext(options.profile(), seed, seedOutput, showProgress)));
       }
       summary = SeedAggregate.of(perSeed, "seed-" + options.seed() + "/");
-      output.json("summary.json", SummaryJson.of(summary));
+      output.json("summary.json", SummaryJson.of(summary, seeds));
     } else {
       summary = experiment.run(
           new ExperimentContext(options.profile(), options.seed(), output, showProgress));
       perSeed.add(summary);
       seeds.add(options.seed());
     }
-    out.printf("%s: done in %.1f s, files in %s%n", experiment.name(),
-        (System.nanoTime() - begin) / 1e9, output.dir());
-    out.flush();
     return new Outcome(summary, seeds, perSeed);
   }
 }

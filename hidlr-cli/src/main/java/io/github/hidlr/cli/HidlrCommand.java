@@ -11,7 +11,8 @@ import picocli.CommandLine.Spec;
     description = "Hessian-informed differential learning rates (Hi-DLR) on the JVM: reproduce"
         + " the paper's experiments, benchmark, fetch data.",
     subcommands = {ReproduceCommand.class, RunCommand.class, ListCommand.class,
-        BenchCommand.class, StudyCommand.class, io.github.hidlr.cli.data.DataCommand.class,
+        BenchCommand.class, StudyCommand.class, ReportCommand.class,
+        io.github.hidlr.cli.data.DataCommand.class,
         CommandLine.HelpCommand.class})
 public final class HidlrCommand implements Callable<Integer> {
 

@@ -30,9 +30,9 @@ public final class RunCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     Experiment experiment = Experiments.named(name);
-    ExperimentRunner.Outcome outcome = ExperimentRunner.run(experiment, options,
-        spec.commandLine().getOut(), true);
-    ExperimentRunner.report(options.out(), List.of(outcome), List.of(experiment));
+    ExperimentRunner.run(experiment, options, spec.commandLine().getOut(), true);
+    spec.commandLine().getOut().println("report: " + ExperimentRunner.rebuildReport(
+        options.out()));
     return 0;
   }
 }

@@ -69,7 +69,7 @@ public final class Functions2dExperiment implements Experiment {
     }
     ExperimentSummary summary = new ExperimentSummary(name(), context.profile().label(), rows,
         notes, context.output().plots());
-    context.output().json("summary.json", SummaryJson.of(summary));
+    context.output().json("summary.json", SummaryJson.of(summary, context.seed()));
     return summary;
   }
 

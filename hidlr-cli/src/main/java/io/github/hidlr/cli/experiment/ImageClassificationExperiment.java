@@ -131,7 +131,7 @@ public final class ImageClassificationExperiment implements Experiment {
     }
     ExperimentSummary summary = new ExperimentSummary(name(), profile.label(), rows, notes,
         context.output().plots());
-    context.output().json("summary.json", SummaryJson.of(summary));
+    context.output().json("summary.json", SummaryJson.of(summary, context.seed()));
     return summary;
   }
 

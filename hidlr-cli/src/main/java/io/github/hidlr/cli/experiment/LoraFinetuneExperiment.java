@@ -115,7 +115,7 @@ public final class LoraFinetuneExperiment implements Experiment {
             + " at Adam 1e-3 and is the upper reference, not a PEFT method.");
     ExperimentSummary summary = new ExperimentSummary(name(), profile.label(), rows, notes,
         context.output().plots());
-    context.output().json("summary.json", SummaryJson.of(summary));
+    context.output().json("summary.json", SummaryJson.of(summary, context.seed()));
     return summary;
   }
 

@@ -121,7 +121,7 @@ public final class LoraSyntheticExperiment implements Experiment {
     notes.add(Comparison.budgetNote(task, results));
     ExperimentSummary summary = new ExperimentSummary(name(), context.profile().label(), rows,
         notes, context.output().plots());
-    context.output().json("summary.json", SummaryJson.of(summary));
+    context.output().json("summary.json", SummaryJson.of(summary, context.seed()));
     return summary;
   }
 

@@ -97,7 +97,7 @@ public final class MoeExperiment implements Experiment {
         + " too large to tell methods apart).");
     ExperimentSummary summary = new ExperimentSummary(name(), context.profile().label(), rows,
         notes, context.output().plots());
-    context.output().json("summary.json", SummaryJson.of(summary));
+    context.output().json("summary.json", SummaryJson.of(summary, context.seed()));
     return summary;
   }
 

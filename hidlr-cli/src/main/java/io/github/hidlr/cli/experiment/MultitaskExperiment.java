@@ -105,7 +105,7 @@ public final class MultitaskExperiment implements Experiment {
         "Accuracy is averaged over the 10 binary tasks (a constant 'no' scores 0.9).");
     ExperimentSummary summary = new ExperimentSummary(name(), profile.label(), rows2, notes,
         context.output().plots());
-    context.output().json("summary.json", SummaryJson.of(summary));
+    context.output().json("summary.json", SummaryJson.of(summary, context.seed()));
     return summary;
   }
 

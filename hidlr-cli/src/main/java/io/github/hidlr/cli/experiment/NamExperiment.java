@@ -122,7 +122,7 @@ public final class NamExperiment implements Experiment {
     }
     ExperimentSummary summary = new ExperimentSummary(name(), context.profile().label(), rows,
         notes, context.output().plots());
-    context.output().json("summary.json", SummaryJson.of(summary));
+    context.output().json("summary.json", SummaryJson.of(summary, context.seed()));
     return summary;
   }
 
