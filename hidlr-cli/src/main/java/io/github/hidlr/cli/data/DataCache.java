@@ -184,6 +184,20 @@ public final class DataCache {
     if (stampMatches(spec)) {
       return dir(spec);
     }
+    return repair(spec);
+  }
+
+  /**
+   * Like {@link #ensure(DatasetSpec)} but never trusts the stamp: hashes every file, and
+   * fetches the dataset again when one is missing or corrupt, even a corruption that kept the
+   * file's size and time. What {@code hidlr data fetch} does before it says "ready".
+   *
+   * @param spec the dataset
+   * @return the dataset's folder
+   * @throws DataException when the dataset is missing or corrupt and cannot be fetched, or the
+   *     fetched files do not match
+   */
+  public Path repair(DatasetSpec spec) {
     Verification v = verify(spec);
     if (v.ok()) {
       writeStamp(spec);

