@@ -29,7 +29,11 @@ public final class Plots {
   public record Line(String name, double[] x, double[] y) {}
 
   /**
-   * A line chart saved as PNG into the run's folder.
+   * A line chart saved as PNG into the run's folder. Lines are styled by name, so that a
+   * person can read the chart at a glance: one hue per method (the name up to its first
+   * space), one shade and dash per group of the same method (solid, dashed and lighter,
+   * dotted and darker, in the order given: A, B, head), the Hi-DLR methods drawn after the others and {@code hi-dlr}
+   * last and thickest; step ticks at round numbers, and labels between decades on a log axis.
    *
    * @param out the run's output
    * @param file file name ending in {@code .png}
@@ -44,17 +48,117 @@ public final class Plots {
     XYChart chart = new XYChartBuilder().width(WIDTH).height(HEIGHT).title(title)
         .xAxisTitle(xLabel).yAxisTitle(yLabel).build();
     chart.getStyler().setYAxisLogarithmic(logY);
+    double yMin = Double.POSITIVE_INFINITY;
+    double yMax = 0;
+    for (Line line : lines) {
+      for (double y : line.y()) {
+        if (y > 0 && Double.isFinite(y)) {
+          yMin = Math.min(yMin, y);
+          yMax = Math.max(yMax, y);
+        }
+      }
+    }
+    // Within two decades a log axis labels 2, 3, 5 too; over more, the decades alone are read.
+    chart.getStyler().setYAxisLogarithmicDecadeOnly(!(yMax / yMin < 100));
     chart.getStyler().setMarkerSize(0);
     chart.getStyler().setChartBackgroundColor(Color.WHITE);
+    double xMin = Double.POSITIVE_INFINITY;
     for (Line line : lines) {
+      for (double x : line.x()) {
+        xMin = Math.min(xMin, x);
+      }
+    }
+    if (xMin >= 0 && xMin <= 1) {
+      // steps 1…T: start the axis at 0 so that its ticks fall on round numbers
+      chart.getStyler().setXAxisMin(0.0);
+    }
+    chart.getStyler().setXAxisDecimalPattern("#,##0.###");
+    chart.getStyler().setLegendFont(chart.getStyler().getLegendFont().deriveFont(11f));
+    List<String> methods = new java.util.ArrayList<>();
+    for (Line line : lines) {
+      if (!methods.contains(method(line.name()))) {
+        methods.add(method(line.name()));
+      }
+    }
+    // Hi-DLR last, so that it is drawn on top of the others; the default last of all.
+    List<Line> ordered = new java.util.ArrayList<>(lines);
+    ordered.sort(java.util.Comparator.comparingInt(l -> drawOrder(method(l.name()))));
+    java.util.Map<String, Integer> groupIndex = new java.util.HashMap<>();
+    for (Line line : ordered) {
       double[][] xy = logY ? positive(line.x(), line.y()) : new double[][] {line.x(), line.y()};
       if (xy[0].length == 0) {
         continue;
       }
+      String method = method(line.name());
+      int group = groupIndex.merge(method, 1, Integer::sum) - 1;
       XYSeries series = chart.addSeries(line.name(), xy[0], xy[1]);
       series.setMarker(SeriesMarkers.NONE);
+      series.setLineColor(shade(PALETTE[methods.indexOf(method) % PALETTE.length], group));
+      float width = method.equals(HEADLINE) ? 3f : method.startsWith("hi-dlr") ? 2f : 1.4f;
+      series.setLineStyle(stroke(group, width));
     }
+    roundTicks(chart, lines);
     save(out, file, chart);
+  }
+
+  /**
+   * XChart puts the x ticks on data points when every x value is equally spaced (steps 1, 16,
+   * 31, … whose labels run together); one hidden point between two steps makes it choose
+   * round ticks (0, 50, 100, …) instead.
+   */
+  private static void roundTicks(XYChart chart, List<Line> lines) {
+    for (Line line : lines) {
+      if (line.x().length >= 2 && line.y().length >= 1 && line.y()[0] > 0) {
+        XYSeries hidden = chart.addSeries(" ", new double[] {(line.x()[0] + line.x()[1]) / 2},
+            new double[] {line.y()[0]});
+        hidden.setMarker(SeriesMarkers.NONE);
+        hidden.setShowInLegend(false);
+        hidden.setLineColor(new Color(0, 0, 0, 0));
+        return;
+      }
+    }
+  }
+
+  /** The method whose line is the headline: drawn last and thickest. */
+  static final String HEADLINE = "hi-dlr";
+
+  /** Distinct hues, one per method (Okabe–Ito and Tableau, readable by most colour-blind). */
+  private static final Color[] PALETTE = {
+      new Color(0, 114, 178), new Color(230, 159, 0), new Color(0, 158, 115),
+      new Color(204, 121, 167), new Color(86, 180, 233), new Color(213, 94, 0),
+      new Color(140, 86, 75), new Color(127, 127, 127), new Color(188, 189, 34),
+      new Color(148, 103, 189), new Color(240, 228, 66), new Color(23, 190, 207)};
+
+  /** A line's method: its name up to the first space ({@code "hi-dlr A"} → {@code hi-dlr}). */
+  static String method(String name) {
+    int space = name.indexOf(' ');
+    return space < 0 ? name : name.substring(0, space);
+  }
+
+  private static int drawOrder(String method) {
+    return method.equals(HEADLINE) ? 2 : method.startsWith("hi-dlr") ? 1 : 0;
+  }
+
+  /**
+   * The k-th group of a method in the method's hue: as is, lighter, darker. XChart draws a
+   * line of many short segments with the dash restarting on each, so a dash alone does not
+   * show on a flat rate; the shade does.
+   */
+  private static Color shade(Color color, int k) {
+    double toward = k % 3 == 1 ? 0.45 : k % 3 == 2 ? -0.35 : 0;
+    int base = toward > 0 ? 255 : 0;
+    double f = Math.abs(toward);
+    return new Color((int) Math.round(color.getRed() * (1 - f) + base * f),
+        (int) Math.round(color.getGreen() * (1 - f) + base * f),
+        (int) Math.round(color.getBlue() * (1 - f) + base * f));
+  }
+
+  /** The k-th group of a method: solid, dashed, dotted, dash-dotted. */
+  private static BasicStroke stroke(int k, float width) {
+    float[][] dashes = {null, {9f, 5f}, {2f, 4f}, {9f, 4f, 2f, 4f}};
+    float[] dash = dashes[k % dashes.length];
+    return dash == null ? new BasicStroke(width)
+        : new BasicStroke(width, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f, dash, 0f);
   }
 
   /**
