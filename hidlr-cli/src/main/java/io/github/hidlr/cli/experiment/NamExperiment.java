@@ -84,17 +84,34 @@ public final class NamExperiment implements Experiment {
 
     Comparison comparison = new Comparison(context, new MethodTrainer(seed, steps, 64));
     List<MethodResult> results = new ArrayList<>();
-    results.add(comparison.bestOf(task, "ulr-best", Methods.ulr(sgd), manual, steps));
-    results.add(comparison.train(task, Methods.hiUlr(sgd, 1e-2, 2), steps));
-    List<Plots.Line> shapes = new ArrayList<>();
-    for (Method method : hiDlrs) {
-      boolean first = method == hiDlrs.get(0);
-      results.add(comparison.train(task, method, steps, !first ? null : (block, manager) ->
-          shapes.addAll(shapeLines((NeuralAdditiveModel) block, manager, true))));
+    // every method's learned shapes, by the method's name in the table
+    Map<String, List<Plots.Line>> shapes = new LinkedHashMap<>();
+    Map<String, List<Plots.Line>> gridShapes = new LinkedHashMap<>();
+    MethodResult best = comparison.bestOf(task, "ulr-best", Methods.ulr(sgd), manual, steps,
+        name -> (block, manager) -> gridShapes.put(name,
+            shapeLines((NeuralAdditiveModel) block, manager, "ulr-best")));
+    results.add(best);
+    shapes.put("ulr-best", gridShapes.get(best.method().replaceAll("^ulr-best \\((.*)\\)$", "$1")));
+    List<Method> shaped = new ArrayList<>(List.of(Methods.hiUlr(sgd, 1e-2, 2)));
+    shaped.addAll(hiDlrs);
+    for (Method method : shaped) {
+      results.add(comparison.train(task, method, steps, (block, manager) ->
+          shapes.put(method.name(), shapeLines((NeuralAdditiveModel) block, manager,
+              method.name()))));
     }
     List<ResultRow> rows = new ArrayList<>(comparison.write(task, results));
-    Plots.lines(context.output(), "nam-shapes.png", "Hi-DLR: learned shape functions f_j",
-        "x_j", "f_j(x_j) (centred)", false, shapes);
+    List<Plots.Panel> panels = new ArrayList<>();
+    for (int j = 0; j < FEATURES; j++) {
+      List<Plots.Line> lines = new ArrayList<>(List.of(truthLine(j)));
+      for (List<Plots.Line> perMethod : shapes.values()) {
+        if (perMethod != null) {
+          lines.add(perMethod.get(j));
+        }
+      }
+      panels.add(new Plots.Panel("f" + j + (j < 3 ? "" : " (no signal)"), lines));
+    }
+    Plots.panels(context.output(), "nam-shapes.png", "nam-synthetic: learned shape functions"
+        + " (black: the truth), centred", "x_j", "f_j(x_j)", panels);
     List<String> notes = new ArrayList<>(List.of(Comparison.budgetNote(task, results),
         "Features x3, x4, x5 carry no signal: their learned shapes should stay flat.",
         "The paper's California Housing table cannot be obtained offline (no registry ships"
@@ -179,43 +196,59 @@ public final class NamExperiment implements Experiment {
         Loss::l2Loss, Task.Kind.REGRESSION);
   }
 
+  /** The learned shape of every feature, centred, as lines named {@code "<method> f<j>"}. */
   private static List<Plots.Line> shapeLines(NeuralAdditiveModel nam, NDManager manager,
-      boolean withTruth) {
-    int points = 61;
-    float[] grid = new float[points];
-    double[] xs = new double[points];
-    for (int i = 0; i < points; i++) {
-      xs[i] = -3 + 6.0 * i / (points - 1);
+      String method) {
+    double[] xs = shapeGrid();
+    float[] grid = new float[xs.length];
+    for (int i = 0; i < xs.length; i++) {
       grid[i] = (float) xs[i];
     }
     List<Plots.Line> lines = new ArrayList<>();
     try (NDManager scope = manager.newSubManager()) {
       ParameterStore store = new ParameterStore(scope, false);
-      NDArray values = scope.create(grid).reshape(points, 1);
+      NDArray values = scope.create(grid).reshape(xs.length, 1);
       for (int j = 0; j < nam.featureCount(); j++) {
         float[] f = nam.shape(store, j, values).toFloatArray();
-        double mean = 0;
-        for (float v : f) {
-          mean += v / points;
+        double[] y = new double[f.length];
+        for (int i = 0; i < f.length; i++) {
+          y[i] = f[i];
         }
-        double[] centred = new double[points];
-        double[] truth = new double[points];
-        double truthMean = 0;
-        for (int i = 0; i < points; i++) {
-          centred[i] = f[i] - mean;
-          truth[i] = TRUTH[j].applyAsDouble(xs[i]);
-          truthMean += truth[i] / points;
-        }
-        lines.add(new Plots.Line("f" + j, xs, centred));
-        if (withTruth && j < 3) {
-          for (int i = 0; i < points; i++) {
-            truth[i] -= truthMean;
-          }
-          lines.add(new Plots.Line("true f" + j, xs, truth));
-        }
+        lines.add(new Plots.Line(method + " f" + j, xs, centred(y)));
       }
     }
     return lines;
+  }
+
+  /** The true shape of feature {@code j}, centred (flat for the features without signal). */
+  private static Plots.Line truthLine(int j) {
+    double[] xs = shapeGrid();
+    double[] truth = new double[xs.length];
+    for (int i = 0; i < xs.length; i++) {
+      truth[i] = TRUTH[j].applyAsDouble(xs[i]);
+    }
+    return new Plots.Line(Plots.TRUTH + " f" + j, xs, centred(truth));
+  }
+
+  private static double[] shapeGrid() {
+    int points = 61;
+    double[] xs = new double[points];
+    for (int i = 0; i < points; i++) {
+      xs[i] = -3 + 6.0 * i / (points - 1);
+    }
+    return xs;
+  }
+
+  private static double[] centred(double[] y) {
+    double mean = 0;
+    for (double v : y) {
+      mean += v / y.length;
+    }
+    double[] out = new double[y.length];
+    for (int i = 0; i < y.length; i++) {
+      out[i] = y[i] - mean;
+    }
+    return out;
   }
 
   private static Task task(long seed, int trainSize) {

@@ -74,29 +74,7 @@ public final class Plots {
     }
     chart.getStyler().setXAxisDecimalPattern("#,##0.###");
     chart.getStyler().setLegendFont(chart.getStyler().getLegendFont().deriveFont(11f));
-    List<String> methods = new java.util.ArrayList<>();
-    for (Line line : lines) {
-      if (!methods.contains(method(line.name()))) {
-        methods.add(method(line.name()));
-      }
-    }
-    // Hi-DLR last, so that it is drawn on top of the others; the default last of all.
-    List<Line> ordered = new java.util.ArrayList<>(lines);
-    ordered.sort(java.util.Comparator.comparingInt(l -> drawOrder(method(l.name()))));
-    java.util.Map<String, Integer> groupIndex = new java.util.HashMap<>();
-    for (Line line : ordered) {
-      double[][] xy = logY ? positive(line.x(), line.y()) : new double[][] {line.x(), line.y()};
-      if (xy[0].length == 0) {
-        continue;
-      }
-      String method = method(line.name());
-      int group = groupIndex.merge(method, 1, Integer::sum) - 1;
-      XYSeries series = chart.addSeries(line.name(), xy[0], xy[1]);
-      series.setMarker(SeriesMarkers.NONE);
-      series.setLineColor(shade(PALETTE[methods.indexOf(method) % PALETTE.length], group));
-      float width = method.equals(HEADLINE) ? 3f : method.startsWith("hi-dlr") ? 2f : 1.4f;
-      series.setLineStyle(stroke(group, width));
-    }
+    addStyled(chart, lines, logY);
     roundTicks(chart, lines);
     save(out, file, chart);
   }
@@ -118,6 +96,101 @@ public final class Plots {
       }
     }
   }
+
+  /** Adds the lines with the styling of {@link #lines}; {@code truth} is drawn in black. */
+  private static void addStyled(XYChart chart, List<Line> lines, boolean logY) {
+    List<String> methods = new java.util.ArrayList<>();
+    for (Line line : lines) {
+      if (!methods.contains(method(line.name())) && !method(line.name()).equals(TRUTH)) {
+        methods.add(method(line.name()));
+      }
+    }
+    // Hi-DLR last, so that it is drawn on top of the others; the default last of all.
+    List<Line> ordered = new java.util.ArrayList<>(lines);
+    ordered.sort(java.util.Comparator.comparingInt(l -> drawOrder(method(l.name()))));
+    java.util.Map<String, Integer> groupIndex = new java.util.HashMap<>();
+    for (Line line : ordered) {
+      double[][] xy = logY ? positive(line.x(), line.y()) : new double[][] {line.x(), line.y()};
+      if (xy[0].length == 0) {
+        continue;
+      }
+      String method = method(line.name());
+      int group = groupIndex.merge(method, 1, Integer::sum) - 1;
+      XYSeries series = chart.addSeries(line.name(), xy[0], xy[1]);
+      series.setMarker(SeriesMarkers.NONE);
+      if (method.equals(TRUTH)) {
+        series.setLineColor(Color.BLACK);
+        series.setLineStyle(new BasicStroke(3.5f));
+        continue;
+      }
+      series.setLineColor(shade(PALETTE[methods.indexOf(method) % PALETTE.length], group));
+      float width = method.equals(HEADLINE) ? 3f : method.startsWith("hi-dlr") ? 2f : 1.4f;
+      series.setLineStyle(stroke(group, width));
+    }
+  }
+
+  /** The name of a line that is the known truth, drawn in black under the methods. */
+  public static final String TRUTH = "truth";
+
+  /**
+   * Small multiples: one chart per panel, three to a row, in one PNG, styled like
+   * {@link #lines} with the same hue for a method in every panel; a line named
+   * {@value #TRUTH} is drawn in black.
+   *
+   * @param out the run's output
+   * @param file file name ending in {@code .png}
+   * @param title the title above the panels
+   * @param xLabel x-axis label of every panel
+   * @param yLabel y-axis label of every panel
+   * @param panels the panels: a title and its lines, the same methods in the same order
+   */
+  public static void panels(RunOutput out, String file, String title, String xLabel,
+      String yLabel, List<Panel> panels) {
+    int columns = Math.min(3, panels.size());
+    int rows = (panels.size() + columns - 1) / columns;
+    int w = 420;
+    int h = 320;
+    int top = 40;
+    java.awt.image.BufferedImage image = new java.awt.image.BufferedImage(columns * w,
+        top + rows * h, java.awt.image.BufferedImage.TYPE_INT_RGB);
+    java.awt.Graphics2D g = image.createGraphics();
+    g.setColor(Color.WHITE);
+    g.fillRect(0, 0, image.getWidth(), image.getHeight());
+    g.setRenderingHint(java.awt.RenderingHints.KEY_TEXT_ANTIALIASING,
+        java.awt.RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
+    g.setColor(Color.BLACK);
+    g.setFont(g.getFont().deriveFont(java.awt.Font.BOLD, 16f));
+    g.drawString(title, 12, 26);
+    for (int i = 0; i < panels.size(); i++) {
+      Panel panel = panels.get(i);
+      XYChart chart = new XYChartBuilder().width(w).height(h).title(panel.title())
+          .xAxisTitle(xLabel).yAxisTitle(yLabel).build();
+      chart.getStyler().setChartBackgroundColor(Color.WHITE);
+      chart.getStyler().setMarkerSize(0);
+      chart.getStyler().setLegendVisible(i == 0);
+      chart.getStyler().setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.InsideNW);
+      chart.getStyler().setLegendFont(chart.getStyler().getLegendFont().deriveFont(9f));
+      addStyled(chart, panel.lines(), false);
+      g.drawImage(BitmapEncoder.getBufferedImage(chart), (i % columns) * w,
+          top + (i / columns) * h, null);
+    }
+    g.dispose();
+    java.nio.file.Path path = out.dir().resolve(file);
+    try {
+      javax.imageio.ImageIO.write(image, "png", path.toFile());
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write plot " + file, e);
+    }
+    out.plotWritten(file);
+  }
+
+  /**
+   * One panel of {@link #panels}.
+   *
+   * @param title the panel's title
+   * @param lines its lines
+   */
+  public record Panel(String title, List<Line> lines) {}
 
   /** The method whose line is the headline: drawn last and thickest. */
   static final String HEADLINE = "hi-dlr";

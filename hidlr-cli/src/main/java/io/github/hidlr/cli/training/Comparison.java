@@ -78,6 +78,24 @@ public final class Comparison {
    */
   public MethodResult bestOf(Task task, String name, java.util.function.DoubleFunction<Method>
       candidate, double[] rates, int steps) {
+    return bestOf(task, name, candidate, rates, steps, method -> null);
+  }
+
+  /**
+   * {@link #bestOf(Task, String, java.util.function.DoubleFunction, double[], int)}, letting
+   * the caller look at each candidate's trained model (to keep the winner's).
+   *
+   * @param task the task
+   * @param name the name to report
+   * @param candidate the method at a given rate
+   * @param rates the grid, increasing
+   * @param steps the budget
+   * @param inspect per candidate's method name, what sees its trained block (or null)
+   * @return the best result, renamed {@code name (its method)}
+   */
+  public MethodResult bestOf(Task task, String name, java.util.function.DoubleFunction<Method>
+      candidate, double[] rates, int steps, java.util.function.Function<String,
+      java.util.function.BiConsumer<ai.djl.nn.Block, ai.djl.ndarray.NDManager>> inspect) {
     if (rates.length == 0) {
       throw new IllegalArgumentException("the grid for " + name + " is empty: give ≥ 1 rate");
     }
@@ -90,7 +108,8 @@ public final class Comparison {
     java.util.TreeMap<Double, MethodResult> tried = new java.util.TreeMap<>();
     double total = 0;
     for (double rate : rates) {
-      MethodResult result = train(task, candidate.apply(rate), steps);
+      Method method = candidate.apply(rate);
+      MethodResult result = train(task, method, steps, inspect.apply(method.name()));
       total += result.wallSeconds();
       tried.put(rate, result);
     }
@@ -107,7 +126,8 @@ public final class Comparison {
       } else {
         break;
       }
-      MethodResult result = train(task, candidate.apply(next), steps);
+      Method method = candidate.apply(next);
+      MethodResult result = train(task, method, steps, inspect.apply(method.name()));
       total += result.wallSeconds();
       tried.put(next, result);
     }
