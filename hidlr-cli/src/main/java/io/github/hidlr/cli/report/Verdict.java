@@ -132,10 +132,11 @@ public record Verdict(Outcome outcome, String metric, boolean higherIsBetter, St
   }
 
   /**
-   * Hi-DLR's margin over the baseline, positive when Hi-DLR is better: accuracy points, or
-   * the baseline's loss over Hi-DLR's minus 1.
+   * Hi-DLR against the baseline, as text: accuracy points ({@code +0.0195}: Hi-DLR higher),
+   * or Hi-DLR's loss as a multiple of the baseline's ({@code ×0.98}: lower, {@code ×4.4}:
+   * higher).
    *
-   * @return the margin, as text
+   * @return the margin
    */
   public String margin() {
     if (Double.isNaN(candidate.mean()) || Double.isNaN(baseline.mean())) {
@@ -144,11 +145,7 @@ public record Verdict(Outcome outcome, String metric, boolean higherIsBetter, St
     if (higherIsBetter) {
       return String.format(Locale.ROOT, "%+.4f", candidate.mean() - baseline.mean());
     }
-    return String.format(Locale.ROOT, "%.3g× lower", ratio());
-  }
-
-  private double ratio() {
-    return baseline.mean() / candidate.mean();
+    return String.format(Locale.ROOT, "×%.3g", candidate.mean() / baseline.mean());
   }
 
   /**
