@@ -58,8 +58,12 @@ public final class Plots {
         }
       }
     }
-    // Within two decades a log axis labels 2, 3, 5 too; over more, the decades alone are read.
+    // Within two decades a log axis labels 2, 3, 5 too; over more, the decades alone are read;
+    // within a factor of 3 a log axis has too few labels to read, and a linear one is as good.
     chart.getStyler().setYAxisLogarithmicDecadeOnly(!(yMax / yMin < 100));
+    if (logY && yMax / yMin < 3) {
+      chart.getStyler().setYAxisLogarithmic(false);
+    }
     chart.getStyler().setMarkerSize(0);
     chart.getStyler().setChartBackgroundColor(Color.WHITE);
     double xMin = Double.POSITIVE_INFINITY;
@@ -101,8 +105,9 @@ public final class Plots {
   private static void addStyled(XYChart chart, List<Line> lines, boolean logY) {
     List<String> methods = new java.util.ArrayList<>();
     for (Line line : lines) {
-      if (!methods.contains(method(line.name())) && !method(line.name()).equals(TRUTH)) {
-        methods.add(method(line.name()));
+      String m = method(line.name());
+      if (!methods.contains(m) && !m.equals(TRUTH) && !m.equals(HEADLINE)) {
+        methods.add(m);
       }
     }
     // Hi-DLR last, so that it is drawn on top of the others; the default last of all.
@@ -123,7 +128,9 @@ public final class Plots {
         series.setLineStyle(new BasicStroke(3.5f));
         continue;
       }
-      series.setLineColor(shade(PALETTE[methods.indexOf(method) % PALETTE.length], group));
+      Color hue = method.equals(HEADLINE) ? HEADLINE_COLOR
+          : PALETTE[methods.indexOf(method) % PALETTE.length];
+      series.setLineColor(shade(hue, group));
       float width = method.equals(HEADLINE) ? 3f : method.startsWith("hi-dlr") ? 2f : 1.4f;
       series.setLineStyle(stroke(group, width));
     }
@@ -195,10 +202,13 @@ public final class Plots {
   /** The method whose line is the headline: drawn last and thickest. */
   static final String HEADLINE = "hi-dlr";
 
-  /** Distinct hues, one per method (Okabe–Ito and Tableau, readable by most colour-blind). */
+  /** The headline's hue in every plot (vermillion). */
+  private static final Color HEADLINE_COLOR = new Color(213, 94, 0);
+
+  /** Distinct hues for the other methods (Okabe–Ito, then Tableau). */
   private static final Color[] PALETTE = {
       new Color(0, 114, 178), new Color(230, 159, 0), new Color(0, 158, 115),
-      new Color(204, 121, 167), new Color(86, 180, 233), new Color(213, 94, 0),
+      new Color(204, 121, 167), new Color(86, 180, 233),
       new Color(140, 86, 75), new Color(127, 127, 127), new Color(188, 189, 34),
       new Color(148, 103, 189), new Color(240, 228, 66), new Color(23, 190, 207)};
 
