@@ -115,7 +115,7 @@ public final class Plots {
     ordered.sort(java.util.Comparator.comparingInt(l -> drawOrder(method(l.name()))));
     java.util.Map<String, Integer> groupIndex = new java.util.HashMap<>();
     for (Line line : ordered) {
-      double[][] xy = logY ? positive(line.x(), line.y()) : new double[][] {line.x(), line.y()};
+      double[][] xy = kept(line.x(), line.y(), logY);
       if (xy[0].length == 0) {
         continue;
       }
@@ -290,10 +290,14 @@ public final class Plots {
     out.plotWritten(file);
   }
 
-  private static double[][] positive(double[] x, double[] y) {
+  /**
+   * The points a chart can draw: finite, and positive on a log axis. A diverged run's NaN or
+   * infinite values end its line where it diverged instead of failing the plot.
+   */
+  private static double[][] kept(double[] x, double[] y, boolean logY) {
     int n = 0;
     for (int i = 0; i < y.length; i++) {
-      if (y[i] > 0 && Double.isFinite(y[i])) {
+      if (keep(x[i], y[i], logY)) {
         n++;
       }
     }
@@ -301,11 +305,15 @@ public final class Plots {
     double[] py = new double[n];
     int j = 0;
     for (int i = 0; i < y.length; i++) {
-      if (y[i] > 0 && Double.isFinite(y[i])) {
+      if (keep(x[i], y[i], logY)) {
         px[j] = x[i];
         py[j++] = y[i];
       }
     }
     return new double[][] {px, py};
+  }
+
+  private static boolean keep(double x, double y, boolean logY) {
+    return Double.isFinite(x) && Double.isFinite(y) && (!logY || y > 0);
   }
 }
