@@ -81,7 +81,8 @@ final class ExperimentRunner {
       summaries.add(json.toSummary());
       String name = json.experiment();
       descriptions.put(name, order.contains(name) ? Experiments.named(name).description() : "");
-      List<Long> seeds = json.seeds() == null ? List.of() : json.seeds();
+      List<Long> seeds = json.seeds() == null || json.seeds().isEmpty() ? seedFolders(folder)
+          : json.seeds();
       seedSets.add(seeds);
       List<List<ResultRow>> perSeed = new ArrayList<>();
       for (long seed : seeds) {
@@ -102,6 +103,18 @@ final class ExperimentRunner {
     }
     List<Long> seeds = seedSets.size() == 1 ? seedSets.iterator().next() : List.of();
     return ReportWriter.write(out, summaries, descriptions, seeds, rowsPerSeed);
+  }
+
+  /** The seeds of the {@code seed-<s>} folders holding a summary (results written before
+   * {@code summary.json} recorded its seeds). */
+  private static List<Long> seedFolders(Path folder) {
+    try (Stream<Path> list = Files.list(folder)) {
+      return list.map(p -> p.getFileName().toString()).filter(n -> n.matches("seed-\\d+"))
+          .filter(n -> Files.isRegularFile(folder.resolve(n).resolve("summary.json")))
+          .map(n -> Long.parseLong(n.substring("seed-".length()))).sorted().toList();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot list " + folder + ": " + e.getMessage(), e);
+    }
   }
 
   private static SummaryJson read(Path file) {
