@@ -140,24 +140,7 @@ public final class ReportWriter {
         + " schedules, Prodigy, D-Adaptation, LoRA+, manual rates), on test accuracy, else test"
         + " loss, else iterations to tolerance. ").append(Verdict.rule(rowsPerSeed.size()))
         .append(" The margin is accuracy points, or Hi-DLR's loss as a multiple of the"
-            + " baseline's (×0.9: 10% lower).\n\n| task | best non-Hi-DLR |");
-    for (Policy p : study.policies()) {
-      md.append(' ').append(p.name()).append(" | margin |");
-    }
-    md.append("\n| --- | --- |").append(" --- | --- |".repeat(study.policies().size()))
-        .append('\n');
-    for (String task : study.tasks()) {
-      Map<String, Verdict> perPolicy = study.verdicts().get(task);
-      Verdict any = perPolicy.values().iterator().next();
-      md.append("| ").append(task).append(" | ").append(any.baselineName()).append(' ')
-          .append(any.baseline()).append(" |");
-      for (Policy p : study.policies()) {
-        Verdict v = perPolicy.get(p.name());
-        md.append(v == null ? " – | – |" : " " + v.candidate() + " **" + v.outcome().label()
-            + "** | " + v.margin() + " |");
-      }
-      md.append('\n');
-    }
+            + " baseline's (×0.9: 10% lower).\n\n").append(study.table(true));
     md.append('\n');
     for (Policy p : study.policies()) {
       int[] t = study.tally(p.name());

@@ -106,6 +106,38 @@ public record PolicyStudy(List<Long> seeds, List<Policy> policies, List<String> 
     return counts;
   }
 
+  /**
+   * The verdicts as a markdown table: per task, the best non-Hi-DLR method with its metric,
+   * then per policy its metric and verdict (and, if asked, the margin).
+   *
+   * @param margins whether to add a margin column per policy
+   * @return the table, ending with a newline
+   */
+  public String table(boolean margins) {
+    StringBuilder md = new StringBuilder("| task | best non-Hi-DLR |");
+    for (Policy p : policies) {
+      md.append(' ').append(p.name()).append(margins ? " | margin |" : " |");
+    }
+    md.append("\n| --- | --- |").append((margins ? " --- | --- |" : " --- |")
+        .repeat(policies.size())).append('\n');
+    for (String task : tasks) {
+      Map<String, Verdict> perPolicy = verdicts.get(task);
+      Verdict any = perPolicy.values().iterator().next();
+      md.append("| ").append(task).append(" | ").append(any.baselineName()).append(' ')
+          .append(any.baseline()).append(" |");
+      for (Policy p : policies) {
+        Verdict v = perPolicy.get(p.name());
+        md.append(' ').append(v == null ? "–" : v.candidate() + " **" + v.outcome().label()
+            + "**").append(" |");
+        if (margins) {
+          md.append(' ').append(v == null ? "–" : v.margin()).append(" |");
+        }
+      }
+      md.append('\n');
+    }
+    return md.toString();
+  }
+
   /** {@code "ulr-best (ulr 0.01)"} → {@code "ulr-best"}. */
   static String baseName(String method) {
     int space = method.indexOf(" (");

@@ -106,25 +106,7 @@ public final class StudyWriter {
     md.append("Per task: the metric (test accuracy, or test loss where there is no accuracy;"
         + " mean ± std over seeds) and the verdict against the best method that is not"
         + " Hi-DLR. ").append(Verdict.rule(study.seeds().size())).append("\n\n");
-    md.append("| task | best non-Hi-DLR |");
-    for (Policy p : study.policies()) {
-      md.append(' ').append(p.name()).append(" |");
-    }
-    md.append("\n| --- | --- |");
-    md.append(" --- |".repeat(study.policies().size()));
-    md.append('\n');
-    for (String task : study.tasks()) {
-      Map<String, Verdict> perPolicy = study.verdicts().get(task);
-      Verdict any = perPolicy.values().iterator().next();
-      md.append("| ").append(task).append(" | ").append(any.baselineName()).append(' ')
-          .append(any.baseline()).append(" |");
-      for (Policy p : study.policies()) {
-        Verdict v = perPolicy.get(p.name());
-        md.append(' ').append(v == null ? "–" : v.candidate() + " **" + v.outcome().label()
-            + "**").append(" |");
-      }
-      md.append('\n');
-    }
+    md.append(study.table(false));
     md.append("\n| policy | mechanisms | forward passes per probe | win | tie | loss |"
         + " diverged |\n| --- | --- | --- | ---: | ---: | ---: | ---: |\n");
     for (Policy p : study.policies()) {
