@@ -272,10 +272,18 @@ public final class Plots {
       lines.setShowInLegend(false);
     }
     chart.getStyler().setMarkerSize(2);
-    for (Line path : paths) {
-      XYSeries series = chart.addSeries(path.name(), path.x(), path.y());
+    List<Line> ordered = new java.util.ArrayList<>(paths);
+    ordered.sort(java.util.Comparator.comparingInt(l -> drawOrder(method(l.name()))));
+    int other = 0;
+    for (Line path : ordered) {
+      double[][] xy = kept(path.x(), path.y(), false);
+      XYSeries series = chart.addSeries(path.name(), xy[0], xy[1]);
       series.setMarker(SeriesMarkers.CIRCLE);
-      series.setLineStyle(new BasicStroke(1.5f));
+      boolean headline = method(path.name()).equals(HEADLINE);
+      Color hue = headline ? HEADLINE_COLOR : PALETTE[other++ % PALETTE.length];
+      series.setLineColor(hue);
+      series.setMarkerColor(hue);
+      series.setLineStyle(new BasicStroke(headline ? 3f : 1.5f));
     }
     save(out, file, chart);
   }
