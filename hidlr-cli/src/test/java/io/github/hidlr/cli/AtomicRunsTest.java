@@ -73,6 +73,36 @@ class AtomicRunsTest {
   }
 
   @Test
+  void aRunWhoseDataCannotBeFetchedLeavesNoFolder(@TempDir Path out) {
+    Experiment needsData = new Experiment() {
+      @Override
+      public String name() {
+        return "nam";
+      }
+
+      @Override
+      public String description() {
+        return "needs a data set that cannot be fetched";
+      }
+
+      @Override
+      public ExperimentSummary run(ExperimentContext context) {
+        context.output().json("config.json", Map.of("table", "boston"));
+        throw new io.github.hidlr.cli.data.DataException("boston is not ready: fetch it with"
+            + " 'hidlr data fetch boston'");
+      }
+    };
+    CommonOptions options = new CommonOptions();
+    options.profile = Profile.TINY;
+    options.seed = 7;
+    options.out = out;
+    assertThatThrownBy(() -> ExperimentRunner.run(needsData, options,
+        new PrintWriter(new StringWriter()), false)).hasMessageContaining("hidlr data fetch");
+    assertThat(out.resolve("nam")).doesNotExist();
+    assertThat(out.resolve(".nam.partial")).doesNotExist();
+  }
+
+  @Test
   void aFolderLeftByAKilledRunIsNeitherReportedNorKept(@TempDir Path out) throws IOException {
     Path stale = out.resolve(".lora-synthetic.partial");
     Files.createDirectories(stale);
