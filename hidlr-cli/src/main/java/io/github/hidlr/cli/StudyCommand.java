@@ -86,7 +86,8 @@ public final class StudyCommand implements Callable<Integer> {
     PolicyStudy study = PolicyStudy.analyse(seeds, rowsPerSeed, chosen);
     String command = "./hidlr study --profile " + profile.label() + " --seeds "
         + seeds.stream().map(String::valueOf).collect(Collectors.joining(","))
-        + " --policies " + chosen.stream().map(Policy::name).collect(Collectors.joining(","));
+        + " --policies " + chosen.stream().map(Policy::name).collect(Collectors.joining(","))
+        + (experiments == null ? "" : " --experiments " + String.join(",", experiments));
     Path md = StudyWriter.write(new RunOutput(out), study, rowsPerSeed, command);
     spec.commandLine().getOut().println(StudyWriter.markdown(study, command));
     spec.commandLine().getOut().println("study: " + md);
