@@ -71,6 +71,7 @@ public final class HiDlrStepper implements AutoCloseable {
       ResolvedGroups groups, TunerConfig config) {
     Objects.requireNonNull(trainer, "trainer");
     Objects.requireNonNull(optimizer, "optimizer");
+    ThreadCheck.warnOnce();
     HiDlrTuner tuner = HiDlrTuner.create(config, groups.layout());
     return new HiDlrStepper(trainer, optimizer, groups, tuner);
   }
