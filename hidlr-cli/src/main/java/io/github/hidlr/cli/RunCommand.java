@@ -2,10 +2,6 @@ package io.github.hidlr.cli;
 
 import io.github.hidlr.cli.experiment.Experiment;
 import io.github.hidlr.cli.experiment.Experiments;
-import io.github.hidlr.cli.report.ExperimentSummary;
-import io.github.hidlr.cli.report.ReportWriter;
-import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;

@@ -45,27 +45,9 @@ class AtomicRunsTest {
     assertThat(Main.execute("run", "functions-2d", "--profile", "tiny", "--out", out.toString()))
         .isZero();
     Map<String, String> before = snapshot(out.resolve("functions-2d"));
-    Experiment failing = new Experiment() {
-      @Override
-      public String name() {
-        return "functions-2d";
-      }
-
-      @Override
-      public String description() {
-        return "fails after writing half its files";
-      }
-
-      @Override
-      public ExperimentSummary run(ExperimentContext context) {
-        context.output().json("config.json", Map.of("half", "written"));
-        throw new IllegalStateException("interrupted part-way");
-      }
-    };
-    CommonOptions options = new CommonOptions();
-    options.profile = Profile.TINY;
-    options.seed = 7;
-    options.out = out;
+    Experiment failing = failing("functions-2d",
+        new IllegalStateException("interrupted part-way"));
+    CommonOptions options = tinyOptions(out);
     assertThatThrownBy(() -> ExperimentRunner.run(failing, options,
         new PrintWriter(new StringWriter()), false)).hasMessage("interrupted part-way");
     assertThat(snapshot(out.resolve("functions-2d"))).containsExactlyInAnyOrderEntriesOf(before);
@@ -74,28 +56,9 @@ class AtomicRunsTest {
 
   @Test
   void aRunWhoseDataCannotBeFetchedLeavesNoFolder(@TempDir Path out) {
-    Experiment needsData = new Experiment() {
-      @Override
-      public String name() {
-        return "nam";
-      }
-
-      @Override
-      public String description() {
-        return "needs a data set that cannot be fetched";
-      }
-
-      @Override
-      public ExperimentSummary run(ExperimentContext context) {
-        context.output().json("config.json", Map.of("table", "boston"));
-        throw new io.github.hidlr.cli.data.DataException("boston is not ready: fetch it with"
-            + " 'hidlr data fetch boston'");
-      }
-    };
-    CommonOptions options = new CommonOptions();
-    options.profile = Profile.TINY;
-    options.seed = 7;
-    options.out = out;
+    Experiment needsData = failing("nam", new io.github.hidlr.cli.data.DataException(
+        "boston is not ready: fetch it with 'hidlr data fetch boston'"));
+    CommonOptions options = tinyOptions(out);
     assertThatThrownBy(() -> ExperimentRunner.run(needsData, options,
         new PrintWriter(new StringWriter()), false)).hasMessageContaining("hidlr data fetch");
     assertThat(out.resolve("nam")).doesNotExist();
@@ -136,6 +99,35 @@ class AtomicRunsTest {
   @Test
   void reportWithoutResultsNamesTheCommandThatMakesThem(@TempDir Path out) {
     assertThat(Main.execute("report", "--out", out.toString())).isEqualTo(2);
+  }
+
+  /** An experiment that writes its config, then fails with {@code failure}. */
+  private static Experiment failing(String name, RuntimeException failure) {
+    return new Experiment() {
+      @Override
+      public String name() {
+        return name;
+      }
+
+      @Override
+      public String description() {
+        return "writes half its files, then fails";
+      }
+
+      @Override
+      public ExperimentSummary run(ExperimentContext context) {
+        context.output().json("config.json", Map.of("half", "written"));
+        throw failure;
+      }
+    };
+  }
+
+  private static CommonOptions tinyOptions(Path out) {
+    CommonOptions options = new CommonOptions();
+    options.profile = Profile.TINY;
+    options.seed = 7;
+    options.out = out;
+    return options;
   }
 
   /** Every file's bytes, as ISO-8859-1 text so that maps compare by content. */

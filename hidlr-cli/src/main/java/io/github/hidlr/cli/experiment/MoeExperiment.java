@@ -12,7 +12,6 @@ import io.github.hidlr.cli.training.MethodResult;
 import io.github.hidlr.cli.training.MethodTrainer;
 import io.github.hidlr.cli.training.Methods;
 import io.github.hidlr.cli.training.Task;
-import io.github.hidlr.core.tuner.Horizon;
 import io.github.hidlr.djl.group.GroupSpec;
 import io.github.hidlr.djl.group.ParameterGroups;
 import io.github.hidlr.djl.optim.NdOptimizer;

@@ -243,13 +243,12 @@ public final class HiDlrTuner {
     if (config.jointScale() == JointScale.CANDIDATE) {
       joint = updateWithJointCandidates(probe, fit, rejections, candidates);
     }
+    boolean updatedJointly = config.jointScale() == JointScale.CANDIDATE;
     for (int i = 0; i < m; i++) {
       int k = active[i];
-      if (config.jointScale() == JointScale.CANDIDATE) {
-        // updated above, jointly
-      } else if (rejections[i] == null) {
+      if (!updatedJointly && rejections[i] == null) {
         update(k, fit.a()[i], fit.b()[i], candidates[i]);
-      } else if (uphill(fit.b()[i], rejections[i])) {
+      } else if (!updatedJointly && uphill(fit.b()[i], rejections[i])) {
         shrinkUphill(k);
       }
       adaptProbeScale(k, rejections[i], fit.a()[i], plan.probeSizes()[i], fit.l0(),
@@ -290,21 +289,15 @@ public final class HiDlrTuner {
    * @return {@code {L⁺, applied factor}}
    */
   private double[] jointScale(LossProbe probe, double l0) {
-    double[] forward = new double[groupCount];
-    double[] backward = new double[groupCount];
-    for (int k : active) {
-      forward[k] = estimates[k];
-      backward[k] = -estimates[k];
+    double[] step = new double[active.length];
+    for (int i = 0; i < active.length; i++) {
+      step[i] = estimates[active[i]];
     }
-    double[] losses = probe.losses(new double[][] {forward, backward});
-    double plus = losses[0];
-    double factor = lineSearch(plus, losses[1], l0, probe.precision());
-    if (Double.isFinite(plus) && Double.isFinite(losses[1])) {
-      if (config.jointScale() == JointScale.SMOOTHED) {
-        double keep = config.smoothing() == Smoothing.MOMENT_EMA ? config.momentSmoothing()
-            : config.rateSmoothing();
-        factor = keep + (1 - keep) * factor;
-      }
+    double[] search = lineSearch(probe, step, l0);
+    double factor = search[1];
+    boolean finite = Double.isFinite(search[0]) && Double.isFinite(search[2]);
+    if (finite && config.jointScale() == JointScale.SMOOTHED) {
+      factor = smoothing() + (1 - smoothing()) * factor;
     }
     if (factor != 1) {
       for (int k : active) {
@@ -312,7 +305,7 @@ public final class HiDlrTuner {
         momentB[k] *= factor;
       }
     }
-    return new double[] {plus, factor};
+    return new double[] {search[0], factor};
   }
 
   private boolean uphill(double b, Rejection rejection) {
@@ -346,44 +339,55 @@ public final class HiDlrTuner {
         targets[i] = current;
       }
     }
-    double[] forward = new double[groupCount];
-    double[] backward = new double[groupCount];
-    for (int i = 0; i < m; i++) {
-      forward[active[i]] = targets[i];
-      backward[active[i]] = -targets[i];
-    }
-    double[] losses = probe.losses(new double[][] {forward, backward});
-    double alpha = lineSearch(losses[0], losses[1], fit.l0(), probe.precision());
+    double[] search = lineSearch(probe, targets, fit.l0());
+    double alpha = search[1];
     for (int i = 0; i < m; i++) {
       int k = active[i];
       estimates[k] = bound(gamma * estimates[k] + (1 - gamma) * clip(alpha * targets[i],
           estimates[k]));
     }
-    return new double[] {losses[0], alpha};
+    return new double[] {search[0], alpha};
   }
 
   /**
-   * The line search along a step probed at {@code ±1}: {@code clamp(g / c, 1/ρ, ρ)} with
+   * The line search along the step {@code D = Σ_k step_k d_(k)} (one entry per active group),
+   * probed at {@code ±1} (two forward passes): {@code clamp(g / c, 1/ρ, ρ)} with
    * {@code g = (L⁻ − L⁺) / 2} and {@code c = L⁺ + L⁻ − 2 L0}; 1 when {@code g ≤ 0} or
    * {@code c} is not a resolved positive curvature; ½ when a loss is not finite.
+   *
+   * @return {@code {L⁺, factor, L⁻}}
    */
-  private double lineSearch(double plus, double minus, double l0, LossPrecision precision) {
+  private double[] lineSearch(LossProbe probe, double[] step, double l0) {
+    double[] forward = scatter(step);
+    double[] backward = new double[groupCount];
+    for (int k = 0; k < groupCount; k++) {
+      backward[k] = -forward[k];
+    }
+    double[] losses = probe.losses(new double[][] {forward, backward});
+    double plus = losses[0];
+    double minus = losses[1];
+    double factor = 1;
     if (!Double.isFinite(plus) || !Double.isFinite(minus)) {
-      return 0.5;
+      factor = 0.5;
+    } else {
+      double slope = (minus - plus) / 2;
+      double curvature = plus + minus - 2 * l0;
+      if (slope > 0 && curvature > config.resolutionUlps() * probe.precision().ulp(l0)) {
+        double rho = config.clip();
+        factor = Math.min(Math.max(slope / curvature, 1 / rho), rho);
+      }
     }
-    double slope = (minus - plus) / 2;
-    double curvature = plus + minus - 2 * l0;
-    if (slope > 0 && curvature > config.resolutionUlps() * precision.ulp(l0)) {
-      double rho = config.clip();
-      return Math.min(Math.max(slope / curvature, 1 / rho), rho);
-    }
-    return 1;
+    return new double[] {plus, factor, minus};
+  }
+
+  /** The EMA factor of the configured smoothing: {@code γ}, or {@code β} for the moments. */
+  private double smoothing() {
+    return config.smoothing() == Smoothing.MOMENT_EMA ? config.momentSmoothing()
+        : config.rateSmoothing();
   }
 
   private double uphillFactor() {
-    double keep = config.smoothing() == Smoothing.MOMENT_EMA ? config.momentSmoothing()
-        : config.rateSmoothing();
-    return Math.max(keep + (1 - keep) / config.clip(), 0.5);
+    return Math.max(smoothing() + (1 - smoothing()) / config.clip(), 0.5);
   }
 
   /**
