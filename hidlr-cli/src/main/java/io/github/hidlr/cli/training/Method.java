@@ -15,12 +15,27 @@ import java.util.function.Function;
  * @param tuner the Hi-DLR configuration, or {@code null} for a plain run at the optimizer's
  *     rate
  * @param groups the grouping for Hi-DLR, from the initialised block; {@code null} for plain
+ * @param probes where a tuned run draws its probe batches
  */
 public record Method(
     String name,
     Function<Block, NdOptimizer> optimizer,
     TunerConfig tuner,
-    Function<Block, ParameterGroups> groups) {
+    Function<Block, ParameterGroups> groups,
+    ProbeSource probes) {
+
+  /**
+   * A method that probes on the next training batch (when tuned).
+   *
+   * @param name the name
+   * @param optimizer the optimizer factory
+   * @param tuner the Hi-DLR configuration, or {@code null}
+   * @param groups the grouping, or {@code null}
+   */
+  public Method(String name, Function<Block, NdOptimizer> optimizer, TunerConfig tuner,
+      Function<Block, ParameterGroups> groups) {
+    this(name, optimizer, tuner, groups, ProbeSource.NEXT_BATCH);
+  }
 
   /**
    * A plain run of the base optimizer at its own rate.

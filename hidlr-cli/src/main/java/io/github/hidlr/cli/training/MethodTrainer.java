@@ -18,6 +18,7 @@ import io.github.hidlr.djl.StepOutcome;
 import io.github.hidlr.djl.baseline.EffectiveRate;
 import io.github.hidlr.djl.optim.NdOptimizer;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import java.util.function.BiConsumer;
@@ -27,7 +28,8 @@ import java.util.function.LongConsumer;
  * Trains one {@link Method} on one {@link Task} for a fixed number of mini-batch steps, with
  * the seed fixing the model's initialisation, the data and the batch order, so every method
  * of an experiment sees the same run. With Hi-DLR, the probe batch is the next training batch
- * (as the reference implementation does).
+ * (as the reference implementation does), or a batch of a held-out part of the training data
+ * that the tuned run then never trains on ({@link ProbeSource}).
  */
 public final class MethodTrainer {
 
@@ -99,15 +101,20 @@ public final class MethodTrainer {
         List<MethodResult.Checkpoint> checkpoints = new ArrayList<>();
         long[] marks = {Math.max(1, steps / 10), Math.max(1, (3 * steps) / 10), steps};
         Random order = new Random(seed * 31 + 7);
-        long n = data.trainSize();
-        int[] next = sample(order, n);
+        int[][] split = split(data.trainSize(),
+            method.tuned() && method.probes() == ProbeSource.HELD_OUT);
+        int[] pool = split[0];
+        int[] heldOut = split[1];
+        Random probeOrder = new Random(seed * 131 + 11);
+        int[] next = sample(order, pool);
         long divergedAt = -1;
         for (int t = 0; t < steps; t++) {
           int[] current = next;
-          next = sample(order, n);
+          next = sample(order, pool);
+          int[] probe = heldOut.length == 0 ? next : probeBatch(probeOrder, heldOut);
           boolean finite;
           try (NDManager step = manager.newSubManager()) {
-            finite = step(trainer, stepper, base, data, step, current, next, t, trainLoss, rates);
+            finite = step(trainer, stepper, base, data, step, current, probe, t, trainLoss, rates);
           } catch (NonFiniteUpdateException e) {
             finite = false;
           }
@@ -159,7 +166,7 @@ public final class MethodTrainer {
 
   /** One training step; false when its loss was not finite (nothing was stepped then). */
   private static boolean step(Trainer trainer, HiDlrStepper stepper, NdOptimizer base,
-      Task.Data data, NDManager step, int[] current, int[] next, int t, double[] trainLoss,
+      Task.Data data, NDManager step, int[] current, int[] probe, int t, double[] trainLoss,
       List<double[]> rates) {
     NDArray idx = step.create(current);
     NDList x = new NDList(data.trainX().get(idx));
@@ -179,7 +186,7 @@ public final class MethodTrainer {
       rates.add(new double[] {base instanceof EffectiveRate adaptive
           ? adaptive.effectiveLearningRate() : base.learningRate()});
     } else {
-      NDArray probeIdx = step.create(next);
+      NDArray probeIdx = step.create(probe);
       NDList px = new NDList(data.trainX().get(probeIdx));
       NDList py = new NDList(data.trainY().get(probeIdx));
       px.attach(step);
@@ -190,12 +197,47 @@ public final class MethodTrainer {
     return true;
   }
 
-  private int[] sample(Random random, long n) {
-    int[] idx = new int[(int) Math.min(batchSize, n)];
+  /** A batch drawn with replacement from the pool of training indices. */
+  private int[] sample(Random random, int[] pool) {
+    int[] idx = new int[Math.min(batchSize, pool.length)];
     for (int i = 0; i < idx.length; i++) {
-      idx[i] = random.nextInt((int) n);
+      idx[i] = pool[random.nextInt(pool.length)];
     }
     return idx;
+  }
+
+  /** A probe batch from the held-out indices: all of them when they fit in one batch. */
+  private int[] probeBatch(Random random, int[] heldOut) {
+    return heldOut.length <= batchSize ? heldOut : sample(random, heldOut);
+  }
+
+  /**
+   * The indices the run trains on and those held out for probing (none unless asked): a
+   * seeded shuffle, the first {@link ProbeSource#HELD_OUT_FRACTION} held out.
+   */
+  private int[][] split(long size, boolean holdOut) {
+    int n = Math.toIntExact(size);
+    int[] all = new int[n];
+    for (int i = 0; i < n; i++) {
+      all[i] = i;
+    }
+    if (!holdOut) {
+      return new int[][] {all, new int[0]};
+    }
+    if (n < 2) {
+      throw new IllegalArgumentException("held-out probes need at least 2 training examples, the"
+          + " task has " + n + "; probe on the next training batch instead");
+    }
+    Random shuffle = new Random(seed * 17 + 3);
+    for (int i = n - 1; i > 0; i--) {
+      int j = shuffle.nextInt(i + 1);
+      int swap = all[i];
+      all[i] = all[j];
+      all[j] = swap;
+    }
+    int held = (int) Math.max(1, Math.min(n - 1, Math.round(ProbeSource.HELD_OUT_FRACTION * n)));
+    return new int[][] {Arrays.copyOfRange(all, held, n),
+        Arrays.copyOfRange(all, 0, held)};
   }
 
   private static MethodResult.Checkpoint evaluate(

@@ -58,8 +58,9 @@ public final class Methods {
       double initialRate, int probeEvery, Function<Block, ParameterGroups> groups, long steps) {
     List<Method> out = new ArrayList<>();
     for (Policy policy : policies) {
-      out.add(hiDlr(policy.name(), optimizer, policy.config(initialRate, probeEvery, steps),
-          groups));
+      TunerConfig config = policy.config(initialRate, probeEvery, steps);
+      out.add(new Method(policy.name(), block -> optimizer.apply(config.initialRate()), config,
+          groups, policy.probes()));
     }
     return out;
   }

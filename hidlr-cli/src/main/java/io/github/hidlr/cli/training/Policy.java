@@ -2,6 +2,7 @@ package io.github.hidlr.cli.training;
 
 import io.github.hidlr.core.tuner.Horizon;
 import io.github.hidlr.core.tuner.JointScale;
+import io.github.hidlr.core.tuner.Smoothing;
 import io.github.hidlr.core.tuner.TunerConfig;
 import java.util.List;
 import java.util.Locale;
@@ -16,9 +17,23 @@ import java.util.function.Supplier;
  * @param mechanisms what the policy adds to the paper's rule, for tables
  * @param preset the hidlr-core preset it starts from
  * @param horizon the horizon scale over the run's budget ({@code CONSTANT}: none)
+ * @param probes where the run draws its probe batches
  */
 public record Policy(String name, String mechanisms, Supplier<TunerConfig.Builder> preset,
-    Horizon horizon) {
+    Horizon horizon, ProbeSource probes) {
+
+  /**
+   * A policy that probes on the next training batch.
+   *
+   * @param name the name
+   * @param mechanisms what it adds to the paper's rule
+   * @param preset the preset
+   * @param horizon the horizon
+   */
+  public Policy(String name, String mechanisms, Supplier<TunerConfig.Builder> preset,
+      Horizon horizon) {
+    this(name, mechanisms, preset, horizon, ProbeSource.NEXT_BATCH);
+  }
 
   /** The library's default, {@link TunerConfig#hiDlr()}. */
   public static final Policy DEFAULT = new Policy("hi-dlr",
@@ -54,6 +69,28 @@ public record Policy(String name, String mechanisms, Supplier<TunerConfig.Builde
   public static final Policy DEFAULT_COSINE = new Policy("hi-dlr-cosine",
       "default + cosine horizon over the budget", TunerConfig::hiDlr, Horizon.COSINE);
 
+  /** The default with a linear cooldown over the last fifth of the budget (study variant). */
+  public static final Policy DEFAULT_COOLDOWN = new Policy("hi-dlr-cooldown",
+      "default + cooldown over the last fifth of the budget", TunerConfig::hiDlr,
+      Horizon.COOLDOWN);
+  /** The default, probing on held-out training data (study variant). */
+  public static final Policy HELD_OUT = new Policy("hi-dlr-heldout",
+      "default + probes on a held-out tenth of the training data", TunerConfig::hiDlr,
+      Horizon.CONSTANT, ProbeSource.HELD_OUT);
+  /** {@link #HELD_OUT} with the cooldown (study variant). */
+  public static final Policy HELD_OUT_COOLDOWN = new Policy("heldout-cooldown",
+      "default + held-out probes + cooldown over the last fifth", TunerConfig::hiDlr,
+      Horizon.COOLDOWN, ProbeSource.HELD_OUT);
+
+  /** The default with the rate smoothed in log space (study variant). */
+  public static final Policy LOG = new Policy("hi-dlr-log",
+      "default + EMA of the log-rate", () -> TunerConfig.hiDlr()
+          .optSmoothing(Smoothing.LOG_RATE_EMA), Horizon.CONSTANT);
+  /** {@link #LOG} with the cooldown (study variant). */
+  public static final Policy LOG_COOLDOWN = new Policy("log-cooldown",
+      "default + EMA of the log-rate + cooldown over the last fifth", () -> TunerConfig.hiDlr()
+          .optSmoothing(Smoothing.LOG_RATE_EMA), Horizon.COOLDOWN);
+
   /**
    * What {@code reproduce} and {@code run} compare: the default and the paper's policy.
    *
@@ -70,7 +107,7 @@ public record Policy(String name, String mechanisms, Supplier<TunerConfig.Builde
    */
   public static List<Policy> all() {
     return List.of(DEFAULT, PAPER, DIRECT, JOINT_ONLY, UPHILL_ONLY, DEFAULT_COSINE, CANDIDATE,
-        CANDIDATE_COSINE);
+        CANDIDATE_COSINE, DEFAULT_COOLDOWN, HELD_OUT, HELD_OUT_COOLDOWN, LOG, LOG_COOLDOWN);
   }
 
   /**

@@ -297,7 +297,7 @@ public final class HiDlrTuner {
     double factor = search[1];
     boolean finite = Double.isFinite(search[0]) && Double.isFinite(search[2]);
     if (finite && config.jointScale() == JointScale.SMOOTHED) {
-      factor = smoothing() + (1 - smoothing()) * factor;
+      factor = smoothed(factor);
     }
     if (factor != 1) {
       for (int k : active) {
@@ -334,7 +334,8 @@ public final class HiDlrTuner {
       if (rejections[i] == null) {
         targets[i] = clip(candidates[i], current);
       } else if (uphill(fit.b()[i], rejections[i])) {
-        targets[i] = current * (uphillFactor() - gamma) / (1 - gamma);
+        targets[i] = config.smoothing() == Smoothing.LOG_RATE_EMA ? current / config.clip()
+            : current * (uphillFactor() - gamma) / (1 - gamma);
       } else {
         targets[i] = current;
       }
@@ -343,8 +344,8 @@ public final class HiDlrTuner {
     double alpha = search[1];
     for (int i = 0; i < m; i++) {
       int k = active[i];
-      estimates[k] = bound(gamma * estimates[k] + (1 - gamma) * clip(alpha * targets[i],
-          estimates[k]));
+      estimates[k] = bound(estimates[k]
+          * smoothed(clip(alpha * targets[i], estimates[k]) / estimates[k]));
     }
     return new double[] {search[0], alpha};
   }
@@ -387,7 +388,17 @@ public final class HiDlrTuner {
   }
 
   private double uphillFactor() {
-    return Math.max(smoothing() + (1 - smoothing()) / config.clip(), 0.5);
+    return Math.max(smoothed(1 / config.clip()), 0.5);
+  }
+
+  /**
+   * The factor by which the estimate moves toward a target at {@code ratio × ê}:
+   * {@code γ + (1 − γ) ratio}, or {@code ratio^(1−γ)} for {@link Smoothing#LOG_RATE_EMA}.
+   */
+  private double smoothed(double ratio) {
+    double gamma = smoothing();
+    return config.smoothing() == Smoothing.LOG_RATE_EMA ? Math.pow(ratio, 1 - gamma)
+        : gamma + (1 - gamma) * ratio;
   }
 
   /**
@@ -533,8 +544,7 @@ public final class HiDlrTuner {
       momentB[k] = beta * momentB[k] + (1 - beta) * b;
       target = clip(momentB[k] / momentA[k], previous);
     } else {
-      double gamma = config.rateSmoothing();
-      target = gamma * previous + (1 - gamma) * clip(candidate, previous);
+      target = previous * smoothed(clip(candidate, previous) / previous);
     }
     estimates[k] = bound(target);
   }

@@ -124,6 +124,41 @@ class TunerPolicyTest {
   }
 
   @Test
+  void logSmoothingHasNoDriftUnderNoiseThatIsSymmetricInLogSpaceButTheLinearEmaRatchetsUp() {
+    // Pure noise: the fits alternate between "100× the rate" and "1/100 of it", both clipped.
+    double[] finalRates = new double[2];
+    Smoothing[] modes = {Smoothing.RATE_EMA, Smoothing.LOG_RATE_EMA};
+    for (int m = 0; m < 2; m++) {
+      HiDlrTuner tuner = HiDlrTuner.create(TunerConfig.paper().setInitialRate(0.1).optClip(2)
+          .optRateSmoothing(0.9).optSmoothing(modes[m]).build(), GroupLayout.single("all", 3));
+      for (int t = 0; t < 100; t++) {
+        double rate = tuner.estimates()[0];
+        double candidate = t % 2 == 0 ? 100 * rate : rate / 100;
+        tuner.probe(separable(new double[] {candidate}, new double[] {1}));
+      }
+      finalRates[m] = tuner.estimates()[0];
+    }
+    // Linear: ×1.10 then ×0.95, 50 times: ×1.045^50 ≈ 9.
+    assertThat(finalRates[0]).isCloseTo(0.1 * Math.pow(1.1 * 0.95, 50), within(1e-9));
+    assertThat(finalRates[0]).isGreaterThan(0.8);
+    // Log: ×2^0.1 then ×2^−0.1: back to η0.
+    assertThat(finalRates[1]).isCloseTo(0.1, within(1e-12));
+  }
+
+  @Test
+  void logSmoothingFollowsTheFormulaAndConvergesToTheCandidateOfANoiselessQuadratic() {
+    HiDlrTuner tuner = HiDlrTuner.create(TunerConfig.paper().setInitialRate(0.1).optClip(2)
+        .optRateSmoothing(0.9).optSmoothing(Smoothing.LOG_RATE_EMA).build(),
+        GroupLayout.single("all", 3));
+    tuner.probe(separable(new double[] {0.15}, new double[] {1}));
+    assertThat(tuner.estimates()[0]).isCloseTo(0.1 * Math.pow(1.5, 0.1), within(1e-12));
+    for (int t = 0; t < 300; t++) {
+      tuner.probe(separable(new double[] {0.15}, new double[] {1}));
+    }
+    assertThat(tuner.estimates()[0]).isCloseTo(0.15, within(1e-9));
+  }
+
+  @Test
   void appliedRateIsHorizonTimesEdgeTimesEstimate() {
     TunerConfig config = TunerConfig.hiDlr().setInitialRate(0.1).optEdge(2)
         .optHorizon(Horizon.COSINE, 10).optProbeEvery(1000).build();
@@ -136,6 +171,16 @@ class TunerPolicyTest {
     }
     assertThat(Horizon.LINEAR.scale(3, 10)).isCloseTo(0.7, within(1e-15));
     assertThat(Horizon.CONSTANT.scale(99, 10)).isEqualTo(1);
+  }
+
+  @Test
+  void cooldownKeepsTheRateForFourFifthsThenDecaysLinearlyToZero() {
+    assertThat(Horizon.COOLDOWN.scale(0, 100)).isEqualTo(1);
+    assertThat(Horizon.COOLDOWN.scale(80, 100)).isCloseTo(1, within(1e-12));
+    assertThat(Horizon.COOLDOWN.scale(90, 100)).isCloseTo(0.5, within(1e-12));
+    assertThat(Horizon.COOLDOWN.scale(95, 100)).isCloseTo(0.25, within(1e-12));
+    assertThat(Horizon.COOLDOWN.scale(100, 100)).isCloseTo(0, within(1e-12));
+    assertThat(Horizon.COOLDOWN.scale(150, 100)).isCloseTo(0, within(1e-12));
   }
 
   @Test
