@@ -77,6 +77,16 @@ public final class HiDlrStepper implements AutoCloseable {
   }
 
   /**
+   * A stepper without a trainer, driven from inside {@code trainer.step()} by
+   * {@link HiDlrOptimizer}.
+   */
+  static HiDlrStepper detached(CapturingOptimizer optimizer, ResolvedGroups groups,
+      TunerConfig config) {
+    ThreadCheck.warnOnce();
+    return new HiDlrStepper(null, optimizer, groups, HiDlrTuner.create(config, groups.layout()));
+  }
+
+  /**
    * The tuner (its state, estimates and configuration).
    *
    * @return the tuner
@@ -114,15 +124,47 @@ public final class HiDlrStepper implements AutoCloseable {
    * @throws IllegalArgumentException if the probe batch is empty
    */
   public StepOutcome step(NDList probeData, NDList probeLabels) {
+    if (trainer == null) {
+      throw new IllegalStateException("this stepper belongs to a HiDlrOptimizer, which steps"
+          + " inside trainer.step(): call trainer.step() instead of stepper.step()");
+    }
     checkBatch(probeData, probeLabels);
     checkGradients();
-    List<CapturingOptimizer.Capture> captures;
     try {
       trainer.step();
-      captures = optimizer.drain();
     } catch (RuntimeException | Error e) {
       // A base optimizer that fails part-way must not leave some weights stepped.
       optimizer.abort();
+      clearGradients();
+      throw e;
+    }
+    return complete(() -> {
+      NDList prediction = trainer.evaluate(probeData);
+      return trainer.getLoss().evaluate(probeLabels, prediction);
+    });
+  }
+
+  /**
+   * The loss of the probe batch at the current weights, as a scalar array; called only when the
+   * tuner probes, in inference mode and inside a scope that closes what it returns.
+   */
+  @FunctionalInterface
+  interface ProbeForward {
+    NDArray loss();
+  }
+
+  /**
+   * Finishes a step whose base updates were captured (every trainable parameter went through
+   * the capturing optimizer): probe if due, and write the rescaled update.
+   *
+   * @param forward the probe batch's loss at the current weights
+   * @return what the step did
+   */
+  StepOutcome complete(ProbeForward forward) {
+    List<CapturingOptimizer.Capture> captures;
+    try {
+      captures = optimizer.drain();
+    } catch (RuntimeException | Error e) {
       clearGradients();
       throw e;
     }
@@ -136,7 +178,7 @@ public final class HiDlrStepper implements AutoCloseable {
         for (CapturingOptimizer.Capture capture : captures) {
           replicas.add(new Replica(capture, groups.members(capture.parameterId)));
         }
-        return probeAndApply(replicas, probeData, probeLabels);
+        return probeAndApply(replicas, forward);
       } finally {
         // Δ lives in the gradient buffers: clear it so the next backward starts from zero.
         for (CapturingOptimizer.Capture capture : captures) {
@@ -148,12 +190,12 @@ public final class HiDlrStepper implements AutoCloseable {
     }
   }
 
-  private StepOutcome probeAndApply(List<Replica> replicas, NDList probeData, NDList probeLabels) {
+  private StepOutcome probeAndApply(List<Replica> replicas, ProbeForward forward) {
     checkFinite(replicas);
     long begin = System.nanoTime();
     StepResult result;
     try {
-      result = tuner.step(new ForwardProbe(replicas, probeData, probeLabels));
+      result = tuner.step(new ForwardProbe(replicas, forward));
     } catch (RuntimeException | Error e) {
       for (Replica replica : replicas) {
         replica.restore();
@@ -206,7 +248,7 @@ public final class HiDlrStepper implements AutoCloseable {
    * momentum or Adam's moments it would poison every later step. Nothing has changed when this
    * throws; the gradients are cleared.
    */
-  private void checkGradients() {
+  void checkGradients() {
     boolean gradMode = JniUtils.isGradMode();
     JniUtils.setGradMode(false);
     try (NDScope scope = new NDScope()) {
@@ -235,7 +277,7 @@ public final class HiDlrStepper implements AutoCloseable {
     }
   }
 
-  private void clearGradients() {
+  void clearGradients() {
     for (List<GroupMember> members : groups.membersById().values()) {
       Parameter parameter = members.get(0).parameter();
       if (parameter.requiresGradient()) {
@@ -356,13 +398,11 @@ public final class HiDlrStepper implements AutoCloseable {
   /** The loss on the probe batch at displaced weights, by forward passes in inference mode. */
   private final class ForwardProbe implements LossProbe {
     private final List<Replica> replicas;
-    private final NDList data;
-    private final NDList labels;
+    private final ProbeForward forward;
 
-    ForwardProbe(List<Replica> replicas, NDList data, NDList labels) {
+    ForwardProbe(List<Replica> replicas, ProbeForward forward) {
       this.replicas = replicas;
-      this.data = data;
-      this.labels = labels;
+      this.forward = forward;
     }
 
     @Override
@@ -376,9 +416,7 @@ public final class HiDlrStepper implements AutoCloseable {
       }
       try (NDScope scope = new NDScope()) {
         scope.suppressNotUsedWarning();
-        NDList prediction = trainer.evaluate(data);
-        NDArray loss = trainer.getLoss().evaluate(labels, prediction);
-        return loss.toType(DataType.FLOAT64, false).getDouble();
+        return forward.loss().toType(DataType.FLOAT64, false).getDouble();
       }
     }
 

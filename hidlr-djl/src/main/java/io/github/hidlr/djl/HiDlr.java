@@ -1,0 +1,207 @@
+package io.github.hidlr.djl;
+
+import ai.djl.Model;
+import ai.djl.ndarray.NDList;
+import ai.djl.training.dataset.Dataset;
+import ai.djl.training.loss.Loss;
+import ai.djl.training.optimizer.Optimizer;
+import ai.djl.training.optimizer.Optimizer.OptimizerBuilder;
+import io.github.hidlr.core.tuner.TunerConfig;
+import io.github.hidlr.djl.group.ParameterGroups;
+import io.github.hidlr.djl.optim.NdOptimizer;
+import io.github.hidlr.djl.optim.Optimizers;
+import java.util.Objects;
+import java.util.function.Supplier;
+
+/**
+ * The entry point to Hi-DLR on DJL: builds a {@link HiDlrOptimizer}, a DJL {@link Optimizer}
+ * that {@code trainer.step()} and {@code EasyTrain.fit} use unchanged.
+ *
+ * <pre>{@code
+ * Loss loss = Loss.softmaxCrossEntropyLoss();
+ * Optimizer hidlr = HiDlr.adam(1e-3f).groups(groups).probes(trainSet).build(model, loss);
+ * Trainer trainer = model.newTrainer(new DefaultTrainingConfig(loss).optOptimizer(hidlr));
+ * }</pre>
+ *
+ * <p>The initial rate {@code η0} is the base optimizer's learning rate; the tuning policy is
+ * {@link TunerConfig#hiDlr()} unless {@link Builder#tuner} says otherwise; the probe batch is
+ * the next batch of its own pass over {@link Builder#probes(Dataset)} (usually the training
+ * set, as the reference implementation's {@code tr_iter}), or a fixed batch.
+ */
+public final class HiDlr {
+
+  private HiDlr() {}
+
+  /**
+   * Hi-DLR over Adam (PyTorch's defaults) at {@code η0 = rate}.
+   *
+   * @param rate {@code η0}
+   * @return a builder
+   */
+  public static Builder adam(float rate) {
+    return on(Optimizers.adam().setLearningRate(rate).build());
+  }
+
+  /**
+   * Hi-DLR over AdamW (decoupled weight decay 0.01) at {@code η0 = rate}.
+   *
+   * @param rate {@code η0}
+   * @return a builder
+   */
+  public static Builder adamW(float rate) {
+    return on(Optimizers.adamW().setLearningRate(rate).build());
+  }
+
+  /**
+   * Hi-DLR over plain SGD at {@code η0 = rate}.
+   *
+   * @param rate {@code η0}
+   * @return a builder
+   */
+  public static Builder sgd(float rate) {
+    return on(Optimizers.sgd().setLearningRate(rate).build());
+  }
+
+  /**
+   * Hi-DLR over any of hidlr's optimizers ({@link Optimizers}: SGD with momentum, RMSProp,
+   * Adagrad, Adam, AdamW), whose learning rate becomes {@code η0}.
+   *
+   * @param base the base optimizer
+   * @return a builder
+   */
+  public static Builder on(NdOptimizer base) {
+    return new Builder(Objects.requireNonNull(base, "base optimizer"));
+  }
+
+  /** Where the probe batches come from: a dataset's batches in turn, or one fixed batch. */
+  record ProbeSource(Dataset dataset, NDList[] fixed) {}
+
+  /** Options of a {@link HiDlrOptimizer}; every one is checked by {@link #build}. */
+  public static final class Builder {
+    private final NdOptimizer base;
+    private ParameterGroups groups = ParameterGroups.single("all");
+    private Supplier<TunerConfig.Builder> tuner = TunerConfig::hiDlr;
+    private Integer probeEvery;
+    private ProbeSource probes;
+
+    private Builder(NdOptimizer base) {
+      this.base = base;
+    }
+
+    /**
+     * The parameter groups, one learning rate each (default: one group of everything, GeN).
+     *
+     * @param value the groups; every trainable parameter must be in one
+     * @return this builder
+     */
+    public Builder groups(ParameterGroups value) {
+      this.groups = Objects.requireNonNull(value, "groups");
+      return this;
+    }
+
+    /**
+     * The tuning policy (default {@link TunerConfig#hiDlr()}); its initial rate is replaced by
+     * the base optimizer's learning rate.
+     *
+     * @param preset e.g. {@code TunerConfig::paper} or
+     *     {@code () -> TunerConfig.hiDlr().optHorizon(Horizon.COSINE, steps)}
+     * @return this builder
+     */
+    public Builder tuner(Supplier<TunerConfig.Builder> preset) {
+      this.tuner = Objects.requireNonNull(preset, "tuner preset");
+      return this;
+    }
+
+    /**
+     * Probe every {@code Φ} steps (default: the policy's).
+     *
+     * @param steps {@code Φ ≥ 1}
+     * @return this builder
+     */
+    public Builder probeEvery(int steps) {
+      if (steps < 1) {
+        throw new IllegalArgumentException("probe every Φ = " + steps + " steps: Φ must be ≥ 1");
+      }
+      this.probeEvery = steps;
+      return this;
+    }
+
+    /**
+     * Probe on the batches of {@code dataset}, one per probe, in the order of the dataset's
+     * own sampler, starting over at its end: usually the training set.
+     *
+     * @param dataset the probe dataset
+     * @return this builder
+     */
+    public Builder probes(Dataset dataset) {
+      this.probes = new ProbeSource(Objects.requireNonNull(dataset, "probe dataset"), null);
+      return this;
+    }
+
+    /**
+     * Probe on one fixed batch.
+     *
+     * @param data the inputs, kept open by the caller while training
+     * @param labels the labels
+     * @return this builder
+     */
+    public Builder probes(NDList data, NDList labels) {
+      Objects.requireNonNull(data, "probe data");
+      Objects.requireNonNull(labels, "probe labels");
+      if (data.isEmpty() || data.head().getShape().size() == 0) {
+        throw new IllegalArgumentException("the probe batch is empty: Hi-DLR needs at least one"
+            + " example to measure the loss on");
+      }
+      this.probes = new ProbeSource(null, new NDList[] {data, labels});
+      return this;
+    }
+
+    /**
+     * The optimizer for {@code model}'s trainer.
+     *
+     * @param model the model whose block is set (it may be initialised later, by the trainer)
+     * @param loss the loss the trainer uses, for the probes
+     * @return the optimizer, for {@code DefaultTrainingConfig.optOptimizer}
+     * @throws IllegalStateException if no probe source was given
+     */
+    public HiDlrOptimizer build(Model model, Loss loss) {
+      if (probes == null) {
+        throw new IllegalStateException("no probe source: call probes(trainSet) (or probes(data,"
+            + " labels) for a fixed batch) before build");
+      }
+      return new HiDlrOptimizer(this, model, loss);
+    }
+
+    NdOptimizer base() {
+      return base;
+    }
+
+    ParameterGroups groups() {
+      return groups;
+    }
+
+    ProbeSource probes() {
+      return probes;
+    }
+
+    TunerConfig config() {
+      TunerConfig.Builder builder = tuner.get().setInitialRate(base.learningRate());
+      if (probeEvery != null) {
+        builder.optProbeEvery(probeEvery);
+      }
+      return builder.build();
+    }
+
+    OptimizerBuilder<?> optimizerBuilder() {
+      return new Plain();
+    }
+  }
+
+  /** DJL's optimizer constructor needs a builder; Hi-DLR uses none of its options. */
+  private static final class Plain extends OptimizerBuilder<Plain> {
+    @Override
+    protected Plain self() {
+      return this;
+    }
+  }
+}

@@ -1,0 +1,269 @@
+package io.github.hidlr.djl;
+
+import ai.djl.Model;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
+import ai.djl.nn.Block;
+import ai.djl.nn.Parameter;
+import ai.djl.training.ParameterStore;
+import ai.djl.training.dataset.Batch;
+import ai.djl.training.dataset.Dataset;
+import ai.djl.training.loss.Loss;
+import ai.djl.training.optimizer.Optimizer;
+import ai.djl.translate.TranslateException;
+import ai.djl.util.Pair;
+import io.github.hidlr.core.tuner.HiDlrTuner;
+import io.github.hidlr.core.tuner.TunerConfig;
+import io.github.hidlr.djl.group.GroupMember;
+import io.github.hidlr.djl.group.ParameterGroups;
+import io.github.hidlr.djl.group.ResolvedGroups;
+import io.github.hidlr.djl.optim.NdOptimizer;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * Hi-DLR as an ordinary DJL {@link Optimizer}: hand it to
+ * {@code DefaultTrainingConfig.optOptimizer} and train with {@code trainer.step()} or
+ * {@code EasyTrain.fit}, unchanged. Build it with {@link HiDlr}.
+ *
+ * <p>DJL calls {@link #update} once per trainable parameter inside {@code trainer.step()}. Each
+ * call is captured (the base optimizer runs once, at {@code η_ref = η0}, see
+ * {@link CapturingOptimizer}); when every grouped parameter of the model has been seen, the
+ * step is completed as {@link HiDlrStepper} does it (ALGORITHM.md §6): probe the loss on the
+ * probe batch by forward passes at {@code w − Σ_k ξ_k d_(k)} when the tuner is due
+ * ({@code Φ}), choose {@code η_k}, and write {@code w = w_before − Σ_k η_k d_(k)}. The probe
+ * batch is drawn only on probing steps.
+ *
+ * <p>Wrong wiring fails with a message that says the fix: a parameter that is not in the
+ * model this optimizer was built for (an optimizer shared by two models), a grouped parameter
+ * that got no gradient (it did not take part in the forward pass, or the step ran without a
+ * backward), a probe source that yields no batch, a trainable parameter in no group. Not
+ * thread-safe; one optimizer per trainer.
+ */
+public final class HiDlrOptimizer extends Optimizer {
+
+  private final CapturingOptimizer capture;
+  private final Block block;
+  private final Loss loss;
+  private final ParameterGroups groupSpec;
+  private final TunerConfig config;
+  private final HiDlr.ProbeSource probes;
+
+  private HiDlrStepper stepper;
+  private ParameterStore store;
+  private NDManager probeManager;
+  private NDManager iteratorManager;
+  /** This step's probe batch: drawn at the step's first probe pass, the same for all of them. */
+  private NDList[] probeBatch;
+  private Map<String, String> trainable;
+  /** Parameters the groups froze ({@code Rest.FREEZE}) when the first step resolved them. */
+  private final Set<String> frozenByGroups = new HashSet<>();
+  private final Set<String> seen = new HashSet<>();
+  private Iterator<Batch> probeIterator;
+  private StepOutcome last;
+
+  HiDlrOptimizer(HiDlr.Builder builder, Model model, Loss loss) {
+    super(builder.optimizerBuilder());
+    this.capture = CapturingOptimizer.wrap(builder.base());
+    this.block = Objects.requireNonNull(model, "model").getBlock();
+    if (block == null) {
+      throw new IllegalArgumentException("the model has no block: call model.setBlock(...)"
+          + " before building the Hi-DLR optimizer");
+    }
+    this.loss = Objects.requireNonNull(loss, "loss: pass the loss the trainer uses");
+    this.groupSpec = builder.groups();
+    this.config = builder.config();
+    this.probes = builder.probes();
+  }
+
+  /**
+   * The tuner (estimates, state, configuration), once training has started.
+   *
+   * @return the tuner, or empty before the first step
+   */
+  public Optional<HiDlrTuner> tuner() {
+    return stepper == null ? Optional.empty() : Optional.of(stepper.tuner());
+  }
+
+  /**
+   * What the last completed step did: its rates per group and, on probing steps, the probe
+   * report. For a {@code TrainingListener}'s {@code onTrainingBatch}.
+   *
+   * @return the last step's outcome, or empty before the first step
+   */
+  public Optional<StepOutcome> lastStep() {
+    return Optional.ofNullable(last);
+  }
+
+  /**
+   * The group names, in the order of {@link StepOutcome#rates()}, once training has started.
+   *
+   * @return the names, or an empty list before the first step
+   */
+  public List<String> groupNames() {
+    return stepper == null ? List.of() : stepper.tuner().layout().names();
+  }
+
+  @Override
+  public void update(String parameterId, NDArray weight, NDArray grad) {
+    if (stepper == null) {
+      start();
+    }
+    if (frozenByGroups.contains(parameterId)) {
+      // DJL listed it for this step before the groups froze it: it takes no update.
+      return;
+    }
+    if (!trainable.containsKey(parameterId)) {
+      abortStep();
+      throw new IllegalStateException("DJL asked this Hi-DLR optimizer to update a parameter"
+          + " (id " + parameterId + ") that is not a trainable parameter of the model it was"
+          + " built for: build one Hi-DLR optimizer per model and trainer, and build it after"
+          + " model.setBlock(...) with that model");
+    }
+    if (!seen.add(parameterId)) {
+      List<String> missing = new ArrayList<>();
+      for (Map.Entry<String, String> entry : trainable.entrySet()) {
+        if (!seen.contains(entry.getKey())) {
+          missing.add(entry.getValue());
+        }
+      }
+      abortStep();
+      throw new IllegalStateException("the previous step never finished: these grouped"
+          + " parameters got no update from trainer.step(): " + missing + ". A parameter that"
+          + " does not take part in the forward pass gets no gradient; freeze it"
+          + " (parameter.freeze(true)) or leave it out of the groups, before training");
+    }
+    if (seen.size() == 1) {
+      stepper.checkGradients();
+    }
+    capture.update(parameterId, weight, grad);
+    if (seen.size() == trainable.size()) {
+      seen.clear();
+      try {
+        last = stepper.complete(this::probeLoss);
+      } finally {
+        probeBatch = null;
+        if (probeManager != null) {
+          probeManager.close();
+          probeManager = null;
+        }
+      }
+    }
+  }
+
+  private void abortStep() {
+    seen.clear();
+    capture.abort();
+  }
+
+  /** Resolves the groups against the model's (now initialised) block. */
+  private void start() {
+    Set<String> trainableBefore = new HashSet<>();
+    for (Parameter parameter : block.getParameters().values()) {
+      if (parameter.requiresGradient()) {
+        trainableBefore.add(parameter.getId());
+      }
+    }
+    ResolvedGroups groups = groupSpec.resolve(block);
+    for (Parameter parameter : block.getParameters().values()) {
+      if (trainableBefore.contains(parameter.getId()) && !parameter.requiresGradient()) {
+        frozenByGroups.add(parameter.getId());
+      }
+    }
+    Map<String, String> ids = new LinkedHashMap<>();
+    Set<String> ungrouped = new TreeSet<>();
+    for (Pair<String, Parameter> pair : block.getParameters()) {
+      Parameter parameter = pair.getValue();
+      if (!parameter.requiresGradient()) {
+        continue;
+      }
+      List<GroupMember> members = groups.members(parameter.getId());
+      if (members.isEmpty()) {
+        ungrouped.add(pair.getKey());
+      } else {
+        ids.put(parameter.getId(), pair.getKey());
+      }
+    }
+    if (!ungrouped.isEmpty()) {
+      throw new IllegalStateException("trainable parameters in no group: " + ungrouped
+          + "; add them to a group, or freeze them (parameter.freeze(true)) before training");
+    }
+    if (ids.isEmpty()) {
+      throw new IllegalStateException("the groups hold no trainable parameter of the model:"
+          + " check the group patterns against block.getParameters()");
+    }
+    trainable = ids;
+    stepper = HiDlrStepper.detached(capture, groups, config);
+    store = new ParameterStore(block.getParameters().valueAt(0).getArray().getManager(), false);
+  }
+
+  /** The probe batch's loss at the current weights (inference mode, no autograd). */
+  private NDArray probeLoss() {
+    if (probeBatch == null) {
+      probeManager = block.getParameters().valueAt(0).getArray().getManager().newSubManager();
+      probeBatch = probes.fixed() != null ? probes.fixed() : nextBatch();
+    }
+    NDList prediction = block.forward(store, probeBatch[0], false);
+    return loss.evaluate(probeBatch[1], prediction);
+  }
+
+  private NDList[] nextBatch() {
+    for (int attempt = 0; attempt < 2; attempt++) {
+      if (probeIterator == null || !probeIterator.hasNext()) {
+        probeIterator = iterate(probes.dataset());
+      }
+      if (probeIterator.hasNext()) {
+        Batch batch = probeIterator.next();
+        NDList data = batch.getData();
+        NDList labels = batch.getLabels();
+        // Drawn inside the probe pass's scope, but used by every pass of this step.
+        NDScope.unregister(data);
+        NDScope.unregister(labels);
+        data.attach(probeManager);
+        labels.attach(probeManager);
+        batch.close();
+        return new NDList[] {data, labels};
+      }
+    }
+    throw new IllegalStateException("the probe dataset yields no batch: give HiDlr.probes(...)"
+        + " a dataset with at least one example (usually the training set)");
+  }
+
+  private Iterator<Batch> iterate(Dataset dataset) {
+    if (iteratorManager != null) {
+      iteratorManager.close();
+    }
+    iteratorManager = block.getParameters().valueAt(0).getArray().getManager().newSubManager();
+    try {
+      return dataset.getData(iteratorManager).iterator();
+    } catch (IOException | TranslateException e) {
+      throw new IllegalStateException("could not read the probe dataset: " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * The base optimizer wrapped by this one.
+   *
+   * @return the base optimizer
+   */
+  public NdOptimizer base() {
+    return (NdOptimizer) capture.base();
+  }
+
+  @Override
+  public String toString() {
+    return "HiDlrOptimizer[base=" + capture.base().getClass().getSimpleName() + ", η0="
+        + config.initialRate() + ", Φ=" + config.probeEvery() + "]";
+  }
+}

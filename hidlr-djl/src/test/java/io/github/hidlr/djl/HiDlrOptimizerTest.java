@@ -1,0 +1,278 @@
+package io.github.hidlr.djl;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import ai.djl.Model;
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Activation;
+import ai.djl.nn.Parameter;
+import ai.djl.nn.SequentialBlock;
+import ai.djl.nn.core.Linear;
+import ai.djl.training.DefaultTrainingConfig;
+import ai.djl.training.EasyTrain;
+import ai.djl.training.GradientCollector;
+import ai.djl.training.Trainer;
+import ai.djl.training.dataset.ArrayDataset;
+import ai.djl.training.loss.Loss;
+import ai.djl.training.optimizer.Optimizer;
+import ai.djl.translate.TranslateException;
+import ai.djl.util.Pair;
+import io.github.hidlr.core.tuner.TunerConfig;
+import io.github.hidlr.djl.group.GroupSpec;
+import io.github.hidlr.djl.group.ParameterGroups;
+import io.github.hidlr.djl.optim.Optimizers;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+class HiDlrOptimizerTest {
+
+  private static final int N = 256;
+  private static final int FEATURES = 6;
+  private static final int CLASSES = 3;
+  private static final Loss LOSS = Loss.softmaxCrossEntropyLoss();
+
+  private static Model mlp() {
+    Engine.getInstance().setRandomSeed(11);
+    Model model = Model.newInstance("mlp");
+    model.setBlock(new SequentialBlock().add(Linear.builder().setUnits(16).build())
+        .add(Activation::relu).add(Linear.builder().setUnits(CLASSES).build()));
+    return model;
+  }
+
+  private static ParameterGroups hiddenAndHead() {
+    return ParameterGroups.builder()
+        .add(GroupSpec.pattern("hidden", "01Linear_.*"))
+        .add(GroupSpec.pattern("head", "03Linear_.*")).build();
+  }
+
+  /** Three classes, each the argmax of a linear score of the features; seeded. */
+  private static NDArray[] data(NDManager manager, long seed) {
+    Random random = new Random(seed);
+    float[][] x = new float[N][FEATURES];
+    float[] y = new float[N];
+    for (int i = 0; i < N; i++) {
+      double best = Double.NEGATIVE_INFINITY;
+      for (int j = 0; j < FEATURES; j++) {
+        x[i][j] = (float) random.nextGaussian();
+      }
+      for (int c = 0; c < CLASSES; c++) {
+        double score = x[i][c] - 0.5 * x[i][c + 3];
+        if (score > best) {
+          best = score;
+          y[i] = c;
+        }
+      }
+    }
+    return new NDArray[] {manager.create(x), manager.create(y)};
+  }
+
+  private static ArrayDataset dataset(NDManager manager, long seed) {
+    NDArray[] xy = data(manager, seed);
+    return new ArrayDataset.Builder().setData(xy[0]).optLabels(xy[1]).setSampling(32, true)
+        .build();
+  }
+
+  private static double accuracy(Trainer trainer, NDArray[] test) {
+    NDArray prediction = trainer.evaluate(new NDList(test[0])).singletonOrThrow();
+    return prediction.argMax(1).toType(test[1].getDataType(), false).eq(test[1])
+        .toType(ai.djl.ndarray.types.DataType.FLOAT32, false).mean().getFloat();
+  }
+
+  private static Map<String, float[]> weights(Model model) {
+    Map<String, float[]> out = new LinkedHashMap<>();
+    for (Pair<String, Parameter> p : model.getBlock().getParameters()) {
+      out.put(p.getKey(), p.getValue().getArray().toFloatArray());
+    }
+    return out;
+  }
+
+  @Test
+  void easyTrainFitTrainsWithHiDlrAndBeatsTheBaseOptimizerAtItsInitialRate()
+      throws IOException, TranslateException {
+    double tuned;
+    List<double[]> rates = new ArrayList<>();
+    try (Model model = mlp()) {
+      ArrayDataset train = dataset(model.getNDManager(), 1);
+      HiDlrOptimizer hidlr = HiDlr.sgd(0.01f).groups(hiddenAndHead()).probeEvery(2)
+          .probes(train).build(model, LOSS);
+      try (Trainer trainer = model.newTrainer(new DefaultTrainingConfig(LOSS)
+          .optOptimizer(hidlr))) {
+        trainer.initialize(new Shape(1, FEATURES));
+        for (int epoch = 0; epoch < 6; epoch++) {
+          EasyTrain.fit(trainer, 1, train, null);
+          rates.add(hidlr.lastStep().orElseThrow().rates());
+        }
+        tuned = accuracy(trainer, data(model.getNDManager(), 2));
+        assertThat(hidlr.groupNames()).containsExactly("hidden", "head");
+        assertThat(hidlr.tuner().orElseThrow().state().step()).isEqualTo(6 * N / 32);
+      }
+    }
+    double plain;
+    try (Model model = mlp()) {
+      ArrayDataset train = dataset(model.getNDManager(), 1);
+      Optimizer sgd = Optimizers.sgd().setLearningRate(0.01f).build();
+      try (Trainer trainer = model.newTrainer(new DefaultTrainingConfig(LOSS).optOptimizer(sgd))) {
+        trainer.initialize(new Shape(1, FEATURES));
+        EasyTrain.fit(trainer, 6, train, null);
+        plain = accuracy(trainer, data(model.getNDManager(), 2));
+      }
+    }
+    // The rates moved away from η0 = 0.01 and differ per group; training at them beats SGD at η0.
+    double[] lastRates = rates.get(rates.size() - 1);
+    assertThat(lastRates[0]).isNotEqualTo(0.01);
+    assertThat(lastRates[0]).isNotEqualTo(lastRates[1]);
+    assertThat(tuned).isGreaterThan(plain + 0.05);
+  }
+
+  @Test
+  void stepsExactlyAsTheStepperDoesOnTheSameProbeBatch() {
+    Map<String, float[]> viaOptimizer;
+    Map<String, float[]> viaStepper;
+    TunerConfig config = TunerConfig.hiDlr().setInitialRate(0.05).optProbeEvery(2).build();
+    try (Model model = mlp()) {
+      NDArray[] xy = data(model.getNDManager(), 1);
+      NDList x = new NDList(xy[0]);
+      NDList y = new NDList(xy[1]);
+      HiDlrOptimizer hidlr = HiDlr.sgd(0.05f).groups(hiddenAndHead())
+          .tuner(() -> TunerConfig.hiDlr().optProbeEvery(2)).probes(x, y).build(model, LOSS);
+      try (Trainer trainer = model.newTrainer(new DefaultTrainingConfig(LOSS)
+          .optOptimizer(hidlr))) {
+        trainer.initialize(new Shape(1, FEATURES));
+        for (int t = 0; t < 5; t++) {
+          backward(trainer, x, y);
+          trainer.step();
+        }
+      }
+      viaOptimizer = weights(model);
+    }
+    try (Model model = mlp()) {
+      NDArray[] xy = data(model.getNDManager(), 1);
+      NDList x = new NDList(xy[0]);
+      NDList y = new NDList(xy[1]);
+      CapturingOptimizer capture = CapturingOptimizer.wrap(
+          Optimizers.sgd().setLearningRate(0.05f).build());
+      try (Trainer trainer = model.newTrainer(new DefaultTrainingConfig(LOSS)
+          .optOptimizer(capture))) {
+        trainer.initialize(new Shape(1, FEATURES));
+        try (HiDlrStepper stepper = HiDlrStepper.create(trainer, capture,
+            hiddenAndHead().resolve(model.getBlock()), config)) {
+          for (int t = 0; t < 5; t++) {
+            backward(trainer, x, y);
+            stepper.step(x, y);
+          }
+        }
+      }
+      viaStepper = weights(model);
+    }
+    assertThat(viaOptimizer.keySet()).isEqualTo(viaStepper.keySet());
+    viaOptimizer.forEach((name, w) -> assertThat(w).as(name).containsExactly(viaStepper.get(name)));
+  }
+
+  private static void backward(Trainer trainer, NDList x, NDList y) {
+    try (GradientCollector collector = trainer.newGradientCollector()) {
+      collector.backward(trainer.getLoss().evaluate(y, trainer.forward(x)));
+    }
+  }
+
+  @Test
+  void parametersOutsideEveryGroupAreFrozenWhenTheGroupsSaySo()
+      throws IOException, TranslateException {
+    try (Model model = mlp()) {
+      ArrayDataset train = dataset(model.getNDManager(), 1);
+      ParameterGroups headOnly = ParameterGroups.builder()
+          .add(GroupSpec.pattern("head", "03Linear_.*"))
+          .optRest(ParameterGroups.Rest.FREEZE).build();
+      HiDlrOptimizer hidlr = HiDlr.sgd(0.05f).groups(headOnly).probes(train).build(model, LOSS);
+      try (Trainer trainer = model.newTrainer(new DefaultTrainingConfig(LOSS)
+          .optOptimizer(hidlr))) {
+        trainer.initialize(new Shape(1, FEATURES));
+        Map<String, float[]> before = weights(model);
+        EasyTrain.fit(trainer, 1, train, null);
+        Map<String, float[]> after = weights(model);
+        assertThat(after.get("01Linear_weight")).containsExactly(before.get("01Linear_weight"));
+        assertThat(after.get("03Linear_weight")).isNotEqualTo(before.get("03Linear_weight"));
+        assertThat(hidlr.groupNames()).containsExactly("head");
+      }
+    }
+  }
+
+  @Test
+  void anOptimizerSharedByTwoModelsIsRefusedAndNothingChanges()
+      throws IOException, TranslateException {
+    try (Model first = mlp(); Model second = mlp()) {
+      ArrayDataset train = dataset(first.getNDManager(), 1);
+      HiDlrOptimizer hidlr = HiDlr.sgd(0.05f).groups(hiddenAndHead()).probes(train)
+          .build(first, LOSS);
+      try (Trainer a = first.newTrainer(new DefaultTrainingConfig(LOSS).optOptimizer(hidlr));
+          Trainer b = second.newTrainer(new DefaultTrainingConfig(LOSS).optOptimizer(hidlr))) {
+        a.initialize(new Shape(1, FEATURES));
+        b.initialize(new Shape(1, FEATURES));
+        EasyTrain.fit(a, 1, train, null);
+        Map<String, float[]> before = weights(second);
+        assertThatThrownBy(() -> EasyTrain.fit(b, 1, train, null))
+            .isInstanceOf(IllegalStateException.class)
+            .hasMessageContaining("one Hi-DLR optimizer per model");
+        assertUnchanged(before, weights(second));
+      }
+    }
+  }
+
+  @Test
+  void aGroupedParameterWithoutGradientIsNamed() {
+    try (Model model = mlp()) {
+      NDArray[] xy = data(model.getNDManager(), 1);
+      NDList x = new NDList(xy[0]);
+      NDList y = new NDList(xy[1]);
+      HiDlrOptimizer hidlr = HiDlr.sgd(0.05f).groups(hiddenAndHead()).probes(x, y)
+          .build(model, LOSS);
+      try (Trainer trainer = model.newTrainer(new DefaultTrainingConfig(LOSS)
+          .optOptimizer(hidlr))) {
+        trainer.initialize(new Shape(1, FEATURES));
+        // The head's bias is grouped but DJL is told it needs no update in the first step only:
+        // simulate a parameter that missed the forward pass by updating the others by hand.
+        Parameter headBias = model.getBlock().getParameters().get("03Linear_bias");
+        backward(trainer, x, y);
+        for (Pair<String, Parameter> p : model.getBlock().getParameters()) {
+          if (p.getValue() != headBias) {
+            NDArray w = p.getValue().getArray();
+            hidlr.update(p.getValue().getId(), w, w.getGradient());
+          }
+        }
+        Parameter first = model.getBlock().getParameters().valueAt(0);
+        NDArray w = first.getArray();
+        assertThatThrownBy(() -> hidlr.update(first.getId(), w, w.getGradient()))
+            .isInstanceOf(IllegalStateException.class)
+            .hasMessageContaining("03Linear_bias").hasMessageContaining("no update");
+      }
+    }
+  }
+
+  @Test
+  void buildingWithoutAProbeSourceOrWithAnEmptyBatchIsRefused() {
+    try (Model model = mlp()) {
+      assertThatThrownBy(() -> HiDlr.adam(1e-3f).build(model, LOSS))
+          .isInstanceOf(IllegalStateException.class).hasMessageContaining("probes(trainSet)");
+      NDManager manager = model.getNDManager();
+      assertThatThrownBy(() -> HiDlr.adam(1e-3f).probes(
+          new NDList(manager.zeros(new Shape(0, FEATURES))), new NDList(manager.zeros(
+              new Shape(0)))))
+          .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("empty");
+      assertThatThrownBy(() -> HiDlr.adam(1e-3f).probeEvery(0))
+          .hasMessageContaining("Φ must be ≥ 1");
+    }
+  }
+
+  private static void assertUnchanged(Map<String, float[]> before, Map<String, float[]> after) {
+    before.forEach((name, w) -> assertThat(after.get(name)).as(name).containsExactly(w));
+  }
+}
