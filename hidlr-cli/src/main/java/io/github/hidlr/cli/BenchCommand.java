@@ -1,5 +1,7 @@
 package io.github.hidlr.cli;
 
+import io.github.hidlr.cli.bench.BenchOptions;
+import io.github.hidlr.cli.bench.HiDlrBenchmark;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -8,8 +10,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Unmatched;
 
 /**
- * {@code hidlr bench}: the Hi-DLR vs base-optimizer step-time benchmark of hidlr-djl
- * ({@link io.github.hidlr.djl.bench.HiDlrBenchmark}); other options pass through to it.
+ * {@code hidlr bench}: the Hi-DLR vs base-optimizer step-time benchmark
+ * ({@link HiDlrBenchmark}); other options pass through to it.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
     description = "Benchmark Hi-DLR against its base optimizer (Adam) on an MLP 784-512-512-10,"
@@ -33,7 +35,18 @@ public final class BenchCommand implements Callable<Integer> {
       args.add("--quick");
     }
     args.addAll(passthrough);
-    io.github.hidlr.djl.bench.HiDlrBenchmark.main(args.toArray(String[]::new));
+    if (args.contains("--help") || args.contains("-h")) {
+      System.out.println(BenchOptions.USAGE);
+      return 0;
+    }
+    BenchOptions options;
+    try {
+      options = BenchOptions.parse(args.toArray(String[]::new));
+    } catch (IllegalArgumentException e) {
+      System.err.println("hidlr bench: " + e.getMessage());
+      return 2;
+    }
+    new HiDlrBenchmark(options, System.out).run();
     return 0;
   }
 }

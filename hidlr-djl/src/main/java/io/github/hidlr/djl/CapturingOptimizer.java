@@ -10,10 +10,12 @@ import ai.djl.training.optimizer.Optimizer;
 import io.github.hidlr.djl.baseline.WholeStepOptimizer;
 import io.github.hidlr.djl.optim.NdOptimizer;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * Wraps the base optimizer so that a training step calls it exactly once, at the reference
@@ -54,6 +56,7 @@ public final class CapturingOptimizer extends Optimizer {
   private final float referenceRate;
   private final Map<String, NDArray> buffers = new LinkedHashMap<>();
   private final List<Capture> pending = new ArrayList<>();
+  private final Set<String> pendingIds = new HashSet<>();
   private NDManager bufferManager;
 
   private CapturingOptimizer(Builder builder) {
@@ -114,6 +117,14 @@ public final class CapturingOptimizer extends Optimizer {
 
   @Override
   public void update(String parameterId, NDArray weight, NDArray grad) {
+    if (!pendingIds.add(parameterId)) {
+      abort();
+      throw new IllegalStateException("parameter " + parameterId + " was captured twice without"
+          + " a HiDlrStepper finishing the step in between: a CapturingOptimizer trains nothing"
+          + " under a plain trainer.step() (what EasyTrain.fit calls). Call"
+          + " stepper.step(probeData, probeLabels) instead of trainer.step(), or use HiDlr's"
+          + " optimizer, which works with trainer.step() and EasyTrain.fit");
+    }
     boolean gradMode = JniUtils.isGradMode();
     JniUtils.setGradMode(false);
     try {
@@ -191,6 +202,7 @@ public final class CapturingOptimizer extends Optimizer {
       }
       List<Capture> out = new ArrayList<>(pending);
       pending.clear();
+      pendingIds.clear();
       done = true;
       return out;
     } finally {
@@ -216,6 +228,7 @@ public final class CapturingOptimizer extends Optimizer {
       }
     } finally {
       pending.clear();
+      pendingIds.clear();
       JniUtils.setGradMode(gradMode);
     }
   }
@@ -241,6 +254,7 @@ public final class CapturingOptimizer extends Optimizer {
     }
     buffers.clear();
     pending.clear();
+    pendingIds.clear();
   }
 
   private NDManager bufferManager(NDArray weight) {

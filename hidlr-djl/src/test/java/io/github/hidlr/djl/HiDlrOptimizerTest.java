@@ -138,7 +138,8 @@ class HiDlrOptimizerTest {
   void stepsExactlyAsTheStepperDoesOnTheSameProbeBatch() {
     Map<String, float[]> viaOptimizer;
     Map<String, float[]> viaStepper;
-    TunerConfig config = TunerConfig.hiDlr().setInitialRate(0.05).optProbeEvery(2).build();
+    // η0 is the base optimizer's float rate, widened: 0.05f, not 0.05.
+    TunerConfig config = TunerConfig.hiDlr().setInitialRate(0.05f).optProbeEvery(2).build();
     try (Model model = mlp()) {
       NDArray[] xy = data(model.getNDManager(), 1);
       NDList x = new NDList(xy[0]);
@@ -253,6 +254,29 @@ class HiDlrOptimizerTest {
         assertThatThrownBy(() -> hidlr.update(first.getId(), w, w.getGradient()))
             .isInstanceOf(IllegalStateException.class)
             .hasMessageContaining("03Linear_bias").hasMessageContaining("no update");
+      }
+    }
+  }
+
+  @Test
+  void aCapturingOptimizerSteppedByAPlainTrainerStepIsRefusedAtTheSecondStep() {
+    try (Model model = mlp()) {
+      NDArray[] xy = data(model.getNDManager(), 1);
+      NDList x = new NDList(xy[0]);
+      NDList y = new NDList(xy[1]);
+      CapturingOptimizer capture = CapturingOptimizer.wrap(
+          Optimizers.sgd().setLearningRate(0.05f).build());
+      try (Trainer trainer = model.newTrainer(new DefaultTrainingConfig(LOSS)
+          .optOptimizer(capture))) {
+        trainer.initialize(new Shape(1, FEATURES));
+        Map<String, float[]> before = weights(model);
+        backward(trainer, x, y);
+        trainer.step();
+        backward(trainer, x, y);
+        assertThatThrownBy(trainer::step).isInstanceOf(IllegalStateException.class)
+            .hasMessageContaining("stepper.step(probeData, probeLabels) instead of trainer.step()");
+        // The captured update was never applied: the weights are where they started.
+        assertUnchanged(before, weights(model));
       }
     }
   }

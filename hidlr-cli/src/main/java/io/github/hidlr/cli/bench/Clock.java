@@ -1,4 +1,4 @@
-package io.github.hidlr.djl.bench;
+package io.github.hidlr.cli.bench;
 
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;

@@ -1,4 +1,4 @@
-package io.github.hidlr.djl.bench;
+package io.github.hidlr.cli.bench;
 
 import ai.djl.engine.Engine;
 import ai.djl.pytorch.jni.JniUtils;
@@ -32,7 +32,7 @@ import java.util.Map;
  * folder and prints the same rows as a table.
  *
  * <pre>{@code
- * java -Dai.djl.offline=true -cp ... io.github.hidlr.djl.bench.HiDlrBenchmark --threads 1 --clock cpu
+ * java -Dai.djl.offline=true -cp ... io.github.hidlr.cli.bench.HiDlrBenchmark --threads 1 --clock cpu
  * }</pre>
  *
  * <p>Exit codes: 0 success, 1 failure while running, 2 bad arguments.
@@ -54,33 +54,6 @@ public final class HiDlrBenchmark {
   public HiDlrBenchmark(BenchOptions options, PrintStream out) {
     this.options = options;
     this.out = out;
-  }
-
-  /**
-   * Runs the benchmark from the command line.
-   *
-   * @param args options, see {@link BenchOptions#parse}
-   */
-  public static void main(String[] args) {
-    BenchOptions options;
-    try {
-      if (List.of(args).contains("--help") || List.of(args).contains("-h")) {
-        System.out.println(BenchOptions.USAGE);
-        return;
-      }
-      options = BenchOptions.parse(args);
-    } catch (IllegalArgumentException e) {
-      System.err.println("HiDlrBenchmark: " + e.getMessage());
-      System.exit(2);
-      return;
-    }
-    try {
-      new HiDlrBenchmark(options, System.out).run();
-    } catch (RuntimeException e) {
-      System.err.println("HiDlrBenchmark failed: " + e);
-      e.printStackTrace(System.err);
-      System.exit(1);
-    }
   }
 
   /**

@@ -1,4 +1,4 @@
-package io.github.hidlr.djl.bench;
+package io.github.hidlr.cli.bench;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -62,8 +62,8 @@ public record BenchOptions(
   public static final Path DEFAULT_OUT = Path.of("results", "bench");
 
   /** The usage text. */
-  static final String USAGE = String.join("\n",
-      "usage: HiDlrBenchmark [--out DIR] [--steps N] [--rounds N] [--warmup N] [--quick]",
+  public static final String USAGE = String.join("\n",
+      "usage: hidlr bench [--out DIR] [--steps N] [--rounds N] [--warmup N] [--quick]",
       "                      [--k 1,2,4,8] [--phi 1,4,8] [--batch N] [--threads N]",
       "                      [--clock wall|cpu] [--seed N]",
       "  --out DIR     output folder for bench.json and config.json (default " + DEFAULT_OUT

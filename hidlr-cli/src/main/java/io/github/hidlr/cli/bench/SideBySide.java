@@ -1,4 +1,4 @@
-package io.github.hidlr.djl.bench;
+package io.github.hidlr.cli.bench;
 
 import ai.djl.Model;
 import ai.djl.ndarray.NDArray;
