@@ -16,7 +16,6 @@ import ai.djl.translate.TranslateException;
 import ai.djl.util.Pair;
 import io.github.hidlr.core.tuner.HiDlrTuner;
 import io.github.hidlr.core.tuner.TunerConfig;
-import io.github.hidlr.djl.group.GroupMember;
 import io.github.hidlr.djl.group.ParameterGroups;
 import io.github.hidlr.djl.group.ResolvedGroups;
 import io.github.hidlr.djl.optim.NdOptimizer;
@@ -30,7 +29,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeSet;
 
 /**
  * Hi-DLR as an ordinary DJL {@link Optimizer}: hand it to
@@ -48,7 +46,8 @@ import java.util.TreeSet;
  * <p>Wrong wiring fails with a message that says the fix: a parameter that is not in the
  * model this optimizer was built for (an optimizer shared by two models), a grouped parameter
  * that got no gradient (it did not take part in the forward pass, or the step ran without a
- * backward), a probe source that yields no batch, a trainable parameter in no group. Not
+ * backward), a probe source that yields no batch, a trainable parameter in no group (when the
+ * groups are resolved at the first step). Not
  * thread-safe; one optimizer per trainer.
  */
 public final class HiDlrOptimizer extends Optimizer {
@@ -176,35 +175,21 @@ public final class HiDlrOptimizer extends Optimizer {
       }
     }
     ResolvedGroups groups = groupSpec.resolve(block);
+    HiDlrStepper created = HiDlrStepper.detached(capture, groups, config);
     for (Parameter parameter : block.getParameters().values()) {
       if (trainableBefore.contains(parameter.getId()) && !parameter.requiresGradient()) {
         frozenByGroups.add(parameter.getId());
       }
     }
+    // Resolution leaves no trainable parameter outside the groups (it fails, groups or freezes).
     Map<String, String> ids = new LinkedHashMap<>();
-    Set<String> ungrouped = new TreeSet<>();
     for (Pair<String, Parameter> pair : block.getParameters()) {
-      Parameter parameter = pair.getValue();
-      if (!parameter.requiresGradient()) {
-        continue;
+      if (pair.getValue().requiresGradient()) {
+        ids.put(pair.getValue().getId(), pair.getKey());
       }
-      List<GroupMember> members = groups.members(parameter.getId());
-      if (members.isEmpty()) {
-        ungrouped.add(pair.getKey());
-      } else {
-        ids.put(parameter.getId(), pair.getKey());
-      }
-    }
-    if (!ungrouped.isEmpty()) {
-      throw new IllegalStateException("trainable parameters in no group: " + ungrouped
-          + "; add them to a group, or freeze them (parameter.freeze(true)) before training");
-    }
-    if (ids.isEmpty()) {
-      throw new IllegalStateException("the groups hold no trainable parameter of the model:"
-          + " check the group patterns against block.getParameters()");
     }
     trainable = ids;
-    stepper = HiDlrStepper.detached(capture, groups, config);
+    stepper = created;
     store = new ParameterStore(block.getParameters().valueAt(0).getArray().getManager(), false);
   }
 

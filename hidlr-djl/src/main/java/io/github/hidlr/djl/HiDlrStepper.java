@@ -59,7 +59,8 @@ public final class HiDlrStepper implements AutoCloseable {
   }
 
   /**
-   * A stepper for a trainer built with {@code optimizer} as its optimizer.
+   * A stepper for a trainer built with {@code optimizer} as its optimizer. Freezes the
+   * parameters the groups leave out when they say {@code Rest.FREEZE}.
    *
    * @param trainer the trainer, initialised
    * @param optimizer the capturing optimizer given to the trainer's configuration
@@ -73,6 +74,7 @@ public final class HiDlrStepper implements AutoCloseable {
     Objects.requireNonNull(optimizer, "optimizer");
     ThreadCheck.warnOnce();
     HiDlrTuner tuner = HiDlrTuner.create(config, groups.layout());
+    groups.freezeRest();
     return new HiDlrStepper(trainer, optimizer, groups, tuner);
   }
 
@@ -83,7 +85,9 @@ public final class HiDlrStepper implements AutoCloseable {
   static HiDlrStepper detached(CapturingOptimizer optimizer, ResolvedGroups groups,
       TunerConfig config) {
     ThreadCheck.warnOnce();
-    return new HiDlrStepper(null, optimizer, groups, HiDlrTuner.create(config, groups.layout()));
+    HiDlrTuner tuner = HiDlrTuner.create(config, groups.layout());
+    groups.freezeRest();
+    return new HiDlrStepper(null, optimizer, groups, tuner);
   }
 
   /**

@@ -82,15 +82,18 @@ public final class ParameterGroups {
   /**
    * The policy for unselected parameters.
    *
-   * @return the policy
+   * @return the policy, or null when none was chosen (then every trainable parameter must be in
+   *     a group)
    */
   public Rest rest() {
     return rest;
   }
 
   /**
-   * Resolves the groups against an initialised block. With {@link Rest#FREEZE}, the
-   * parameters in no group are frozen here.
+   * Resolves the groups against an initialised block, without changing it: with
+   * {@link Rest#FREEZE}, the parameters in no group are frozen when training starts
+   * ({@link ResolvedGroups#freezeRest}), so resolving twice gives the same groups. Trainable
+   * parameters in no group are an error unless the rest policy says what to do with them.
    *
    * @param block the model's block, initialised
    * @return the resolved groups
@@ -149,6 +152,12 @@ public final class ParameterGroups {
     List<Pair<String, Parameter>> leftover = trainable.stream()
         .filter(e -> !members.containsKey(e.getValue().getId())).toList();
     if (!leftover.isEmpty()) {
+      if (rest == null) {
+        throw new IllegalArgumentException("trainable parameters in no group: "
+            + leftover.stream().map(Pair::getKey).toList() + "; add them to a group, or say what"
+            + " happens to them: optRest(Rest.GROUP) trains them as one more group, optRest("
+            + "Rest.FREEZE) freezes them when training starts");
+      }
       if (rest == Rest.GROUP) {
         if (groups.stream().anyMatch(g -> g.name().equals(REST_GROUP))) {
           throw new IllegalArgumentException("a group is already named \"" + REST_GROUP
@@ -169,14 +178,10 @@ public final class ParameterGroups {
         }
       }
     }
-    // Validate everything before changing the block, so a failed resolution freezes nothing.
     GroupLayout layout = GroupLayout.of(groups);
-    if (rest == Rest.FREEZE) {
-      for (Pair<String, Parameter> entry : leftover) {
-        entry.getValue().freeze(true);
-      }
-    }
-    return new ResolvedGroups(layout, members, frozen);
+    List<Parameter> toFreeze = rest == Rest.FREEZE
+        ? leftover.stream().map(Pair::getValue).toList() : List.of();
+    return new ResolvedGroups(layout, members, frozen, toFreeze);
   }
 
   private static void claimWhole(Pair<String, Parameter> entry, String group,
@@ -251,10 +256,10 @@ public final class ParameterGroups {
     return shape.dimension() == 0 ? 1 : shape.get(0);
   }
 
-  /** Builder: add specs in order, optionally choose the rest policy (default FREEZE). */
+  /** Builder: add specs in order, and say what happens to parameters in no group, if any. */
   public static final class Builder {
     private final List<GroupSpec> specs = new ArrayList<>();
-    private Rest rest = Rest.FREEZE;
+    private Rest rest;
 
     private Builder() {}
 
@@ -270,7 +275,8 @@ public final class ParameterGroups {
     }
 
     /**
-     * Sets what happens to parameters in no group (default {@link Rest#FREEZE}).
+     * Sets what happens to trainable parameters in no group (no default: without a policy,
+     * such parameters are an error when the groups are resolved).
      *
      * @param policy the policy
      * @return this builder
@@ -286,7 +292,7 @@ public final class ParameterGroups {
      * @return the grouping
      */
     public ParameterGroups build() {
-      if (specs.isEmpty() && rest == Rest.FREEZE) {
+      if (specs.isEmpty() && rest != Rest.GROUP) {
         throw new IllegalArgumentException("no groups: add at least one GroupSpec, or use"
             + " optRest(Rest.GROUP) to train everything as one group");
       }

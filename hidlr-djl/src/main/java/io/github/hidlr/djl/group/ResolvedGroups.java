@@ -17,12 +17,25 @@ public final class ResolvedGroups {
   private final GroupLayout layout;
   private final Map<String, List<GroupMember>> membersById;
   private final List<String> frozenByRest;
+  private final List<Parameter> rest;
 
-  ResolvedGroups(
-      GroupLayout layout, Map<String, List<GroupMember>> membersById, List<String> frozenByRest) {
+  ResolvedGroups(GroupLayout layout, Map<String, List<GroupMember>> membersById,
+      List<String> frozenByRest, List<Parameter> rest) {
     this.layout = layout;
     this.membersById = Collections.unmodifiableMap(new LinkedHashMap<>(membersById));
     this.frozenByRest = List.copyOf(frozenByRest);
+    this.rest = List.copyOf(rest);
+  }
+
+  /**
+   * Freezes the trainable parameters in no group, as {@code Rest.FREEZE} asked; resolving
+   * itself changes nothing. {@code HiDlrStepper} and {@code HiDlrOptimizer} call it when
+   * training starts. Idempotent.
+   */
+  public void freezeRest() {
+    for (Parameter parameter : rest) {
+      parameter.freeze(true);
+    }
   }
 
   /**
@@ -54,7 +67,7 @@ public final class ResolvedGroups {
   }
 
   /**
-   * Full names of the parameters this grouping froze because they were in no group.
+   * Full names of the parameters in no group that {@link #freezeRest} freezes.
    *
    * @return the names
    */

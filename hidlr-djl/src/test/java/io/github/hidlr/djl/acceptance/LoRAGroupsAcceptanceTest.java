@@ -84,8 +84,9 @@ class LoRAGroupsAcceptanceTest {
           groups.add(GroupSpec.predicate("AB", "A and B",
               (name, parameter) -> lora.isA(name) || lora.isB(name)));
         }
-        // The head is in no group: Rest.FREEZE (the default) freezes it.
-        ResolvedGroups resolved = groups.build().resolve(model.getBlock());
+        // The head is in no group: Rest.FREEZE freezes it.
+        ResolvedGroups resolved = groups.optRest(ParameterGroups.Rest.FREEZE).build()
+            .resolve(model.getBlock());
         assertThat(resolved.frozenByRest()).containsExactly("02Linear_weight", "02Linear_bias");
 
         HiDlrStepper stepper = HiDlrStepper.create(trainer, capture, resolved,

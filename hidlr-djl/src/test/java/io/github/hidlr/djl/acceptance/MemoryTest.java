@@ -59,11 +59,11 @@ class MemoryTest {
       try (Trainer trainer =
           model.newTrainer(new DefaultTrainingConfig(Loss.l2Loss()).optOptimizer(capture))) {
         trainer.initialize(new Shape(N, D));
-        // The first layer is in no group and gets frozen; the head is two groups.
+        // The first layer is in no group and is frozen; the head is two groups.
         ResolvedGroups groups = ParameterGroups.builder()
             .add(GroupSpec.pattern("weight", "02Linear_weight"))
             .add(GroupSpec.pattern("bias", "02Linear_bias"))
-            .build().resolve(model.getBlock());
+            .optRest(ParameterGroups.Rest.FREEZE).build().resolve(model.getBlock());
         assertThat(groups.frozenByRest()).containsExactly("01Linear_weight", "01Linear_bias");
         HiDlrStepper stepper = HiDlrStepper.create(trainer, capture, groups,
             TunerConfig.hiDlr().setInitialRate(1e-2).optProbeEvery(1).build());

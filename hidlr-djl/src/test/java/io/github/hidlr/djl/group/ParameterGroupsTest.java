@@ -164,7 +164,7 @@ class ParameterGroupsTest {
     ResolvedGroups resolved = ParameterGroups.builder()
         .add(GroupSpec.block("head", inner.getChildren().get(1).getValue()))
         .add(GroupSpec.block("norm", net.getChildren().get(1).getValue()))
-        .build().resolve(net);
+        .optRest(Rest.FREEZE).build().resolve(net);
     assertThat(members(resolved)).containsExactly(
         Map.entry("head", List.of(HEAD_W, HEAD_B)),
         Map.entry("norm", List.of(GAMMA, BETA)));
@@ -197,7 +197,7 @@ class ParameterGroupsTest {
             (name, p) -> p.getArray().size() > 20))
         .add(GroupSpec.predicate("inner bias", "biases inside 04SequentialBlock",
             (name, p) -> name.startsWith("04") && p.getType() == Parameter.Type.BIAS))
-        .build().resolve(net);
+        .optRest(Rest.FREEZE).build().resolve(net);
     assertThat(members(resolved)).containsExactly(
         Map.entry("wide", List.of(W1, INNER_W1)),
         Map.entry("inner bias", List.of(INNER_B1, HEAD_B)));
@@ -208,7 +208,7 @@ class ParameterGroupsTest {
     ResolvedGroups resolved = ParameterGroups.builder()
         .add(GroupSpec.rows("task", HEAD_W))
         .add(GroupSpec.rows("taskBias", HEAD_B))
-        .build().resolve(net);
+        .optRest(Rest.FREEZE).build().resolve(net);
     assertThat(resolved.layout().names()).containsExactly(
         "task0", "task1", "task2", "taskBias0", "taskBias1", "taskBias2");
     assertThat(resolved.layout().groups()).extracting(ParameterGroup::size)
@@ -220,7 +220,7 @@ class ParameterGroupsTest {
     assertThat(rows).noneMatch(GroupMember::wholeTensor);
     assertThat(resolved.members(parameter(HEAD_B).getId()))
         .extracting(GroupMember::group).containsExactly(3, 4, 5);
-    // everything else is frozen (Rest.FREEZE is the default)
+    // everything else is frozen when training starts (Rest.FREEZE)
     assertThat(resolved.frozenByRest()).containsExactly(W1, B1, GAMMA, BETA, INNER_W1, INNER_B1);
   }
 
@@ -230,7 +230,7 @@ class ParameterGroupsTest {
         .add(GroupSpec.slice("top", INNER_W1, 0, 4))
         .add(GroupSpec.slice("bottom", INNER_W1, 4, 6))
         .add(GroupSpec.pattern("others", "04.*bias"))
-        .build().resolve(net);
+        .optRest(Rest.FREEZE).build().resolve(net);
     assertThat(members(resolved)).containsExactly(
         Map.entry("top", List.of(INNER_W1 + "[0:4]")),
         Map.entry("bottom", List.of(INNER_W1 + "[4:6]")),
@@ -240,11 +240,15 @@ class ParameterGroupsTest {
   }
 
   @Test
-  void restFreezeFreezesEveryUnselectedParameter() {
-    ResolvedGroups resolved = ParameterGroups.builder()
-        .add(GroupSpec.block("inner", inner))
-        .build().resolve(net);
+  void restFreezeFreezesEveryUnselectedParameterWhenTrainingStartsNotWhenResolving() {
+    ParameterGroups groups = ParameterGroups.builder()
+        .add(GroupSpec.block("inner", inner)).optRest(Rest.FREEZE).build();
+    ResolvedGroups resolved = groups.resolve(net);
     assertThat(resolved.frozenByRest()).containsExactly(W1, B1, GAMMA, BETA);
+    // Resolving changed nothing, so resolving again gives the same groups.
+    assertThat(trainable().values().stream().filter(t -> t).count()).isEqualTo(8);
+    assertThat(members(groups.resolve(net))).isEqualTo(members(resolved));
+    resolved.freezeRest();
     Map<String, Boolean> trainable = trainable();
     for (String name : List.of(W1, B1, GAMMA, BETA)) {
       assertThat(trainable.get(name)).as(name).isFalse();
@@ -293,6 +297,17 @@ class ParameterGroupsTest {
   }
 
   // ---------------------------------------------------------------------------- errors
+
+  @Test
+  void parametersInNoGroupWithoutARestPolicyAreAnErrorThatNamesThem() {
+    ParameterGroups groups = ParameterGroups.builder()
+        .add(GroupSpec.block("inner", inner)).build();
+    assertThatThrownBy(() -> groups.resolve(net))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining(List.of(W1, B1, GAMMA, BETA).toString())
+        .hasMessageContaining("optRest(Rest.GROUP)").hasMessageContaining("Rest.FREEZE");
+    assertThat(trainable().values().stream().filter(t -> t).count()).isEqualTo(8);
+  }
 
   @Test
   void aPatternMatchingNothingListsTheTrainableParameters() {
@@ -474,7 +489,7 @@ class ParameterGroupsTest {
     ParameterGroups twice = ParameterGroups.builder()
         .add(GroupSpec.pattern("g", W1))
         .add(GroupSpec.pattern("g", B1))
-        .build();
+        .optRest(Rest.FREEZE).build();
     assertThatThrownBy(() -> twice.resolve(net))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("duplicate group name \"g\"");
