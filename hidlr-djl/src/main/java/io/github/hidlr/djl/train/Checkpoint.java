@@ -26,20 +26,27 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.stream.Stream;
 import java.util.Map;
 import java.util.Properties;
 import java.util.zip.CRC32;
 
 /**
  * A training checkpoint in a folder: every parameter of the model (by full name), the tuner's
- * state, the base optimizer's state when it is one of hidlr's {@link NdOptimizer}s, and a
- * manifest {@value #MANIFEST} written last, with the next epoch and a CRC-32 of every file.
- * Restoring writes the saved values into the existing parameter arrays (so the trainer keeps
- * working), re-freezes groups the tuner had frozen, and refuses a corrupt or mismatched
- * checkpoint with a message naming the problem. On CPU, a run resumed with the same seed
- * repeats the uninterrupted run bit for bit.
+ * state and configuration, the base optimizer's state (one of hidlr's {@link NdOptimizer}s;
+ * another optimizer is refused, since its state could not be restored), and a manifest
+ * {@value #MANIFEST} with the next epoch and a CRC-32 of every file. A save is written beside
+ * the folder and swapped in whole, so an interrupted save leaves the previous checkpoint.
+ * Restoring checks everything before it changes anything, writes the saved values into the
+ * existing parameter arrays (so the trainer keeps working), re-freezes groups the tuner had
+ * frozen, and refuses a corrupt or mismatched checkpoint with a message naming the problem,
+ * leaving the run as it was. On CPU, a run resumed with the same seed repeats the
+ * uninterrupted run bit for bit.
  */
 public final class Checkpoint {
 
@@ -50,6 +57,8 @@ public final class Checkpoint {
   private static final String PARAMETERS = "parameters.ndlist";
   private static final String TUNER = "tuner.state";
   private static final String OPTIMIZER = "optimizer.state";
+  /** Manifest keys of the tuner configuration ({@code TunerConfig.toMap()}). */
+  private static final String TUNER_KEY = "tuner.";
 
   private Checkpoint() {}
 
@@ -64,8 +73,12 @@ public final class Checkpoint {
    */
   public static void save(Path dir, Model model, HiDlrStepper stepper, int nextEpoch)
       throws IOException {
-    Files.createDirectories(dir);
-    Files.deleteIfExists(dir.resolve(MANIFEST));
+    if (!(stepper.optimizer().base() instanceof NdOptimizer optimizer)) {
+      throw new IllegalArgumentException("cannot checkpoint the base optimizer "
+          + stepper.optimizer().base().getClass().getName() + ": hidlr cannot save its state,"
+          + " so a resumed run would not continue this one. Use one of hidlr's optimizers"
+          + " (io.github.hidlr.djl.optim.Optimizers), whose state is saved");
+    }
     Map<String, byte[]> files = new LinkedHashMap<>();
     NDList parameters = new NDList();
     for (Pair<String, Parameter> entry : model.getBlock().getParameters()) {
@@ -77,35 +90,50 @@ public final class Checkpoint {
     StringWriter tuner = new StringWriter();
     TunerStateFormat.write(stepper.tuner().state(), stepper.tuner().layout(), tuner);
     files.put(TUNER, tuner.toString().getBytes(StandardCharsets.UTF_8));
-    if (stepper.optimizer().base() instanceof NdOptimizer optimizer) {
-      ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-      try (DataOutputStream out = new DataOutputStream(bytes)) {
-        optimizer.saveState(model.getBlock(), out);
-      }
-      files.put(OPTIMIZER, bytes.toByteArray());
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    try (DataOutputStream out = new DataOutputStream(bytes)) {
+      optimizer.saveState(model.getBlock(), out);
     }
+    files.put(OPTIMIZER, bytes.toByteArray());
     Properties manifest = new Properties();
     manifest.setProperty("format", FORMAT);
     manifest.setProperty("nextEpoch", Integer.toString(nextEpoch));
-    manifest.setProperty("optimizer", stepper.optimizer().base().getClass().getName());
+    manifest.setProperty("optimizer", optimizer.getClass().getName());
+    stepper.tuner().config().toMap().forEach((k, v) -> manifest.setProperty(TUNER_KEY + k, v));
+    // Written beside the folder and swapped in whole: an interrupted save leaves the previous
+    // checkpoint as it was.
+    Path absolute = dir.toAbsolutePath();
+    Path partial = absolute.resolveSibling(absolute.getFileName() + ".partial");
+    Path previous = absolute.resolveSibling(absolute.getFileName() + ".previous");
+    deleteTree(partial);
+    Files.createDirectories(partial);
     for (Map.Entry<String, byte[]> file : files.entrySet()) {
-      Files.write(dir.resolve(file.getKey()), file.getValue());
+      Files.write(partial.resolve(file.getKey()), file.getValue());
       manifest.setProperty("crc32." + file.getKey(), Long.toHexString(crc(file.getValue())));
     }
     StringWriter text = new StringWriter();
     manifest.store(text, "hidlr checkpoint");
-    Files.writeString(dir.resolve(MANIFEST), text.toString());
+    Files.writeString(partial.resolve(MANIFEST), text.toString());
+    deleteTree(previous);
+    if (Files.exists(absolute)) {
+      Files.move(absolute, previous, StandardCopyOption.ATOMIC_MOVE);
+    }
+    Files.move(partial, absolute, StandardCopyOption.ATOMIC_MOVE);
+    deleteTree(previous);
   }
 
   /**
-   * Restores a checkpoint into a model and stepper built as for the saved run.
+   * Restores a checkpoint into a model and stepper built as for the saved run. Everything is
+   * read and checked first; if applying it still fails (an optimizer state that does not fit),
+   * the model, the tuner and the optimizer are put back as they were before the call.
    *
    * @param dir the folder
    * @param model the model, initialised
-   * @param stepper the stepper over the same groups
+   * @param stepper the stepper over the same groups, with the same tuner configuration
    * @return the epoch to resume with
    * @throws IOException if reading fails
-   * @throws IllegalArgumentException if the checkpoint is missing, corrupt or does not match
+   * @throws IllegalArgumentException if the checkpoint is missing, corrupt or does not match;
+   *     nothing was changed then
    */
   public static int restore(Path dir, Model model, HiDlrStepper stepper) throws IOException {
     Properties manifest = new Properties();
@@ -119,27 +147,69 @@ public final class Checkpoint {
       throw corrupt(dir, "format is " + manifest.getProperty("format") + ", expected " + FORMAT);
     }
     String savedOptimizer = manifest.getProperty("optimizer");
-    String optimizer = stepper.optimizer().base().getClass().getName();
-    if (!optimizer.equals(savedOptimizer)) {
-      throw new IllegalArgumentException("checkpoint in " + dir + " was saved with optimizer "
-          + savedOptimizer + " but the stepper uses " + optimizer);
+    if (!(stepper.optimizer().base() instanceof NdOptimizer optimizer)) {
+      throw new IllegalArgumentException("cannot restore into the base optimizer "
+          + stepper.optimizer().base().getClass().getName() + ": hidlr cannot set its state;"
+          + " use the optimizer the checkpoint was saved with, " + savedOptimizer);
     }
+    if (!optimizer.getClass().getName().equals(savedOptimizer)) {
+      throw new IllegalArgumentException("checkpoint in " + dir + " was saved with optimizer "
+          + savedOptimizer + " but the stepper uses " + optimizer.getClass().getName());
+    }
+    int nextEpoch;
+    try {
+      nextEpoch = Integer.parseInt(manifest.getProperty("nextEpoch"));
+    } catch (NumberFormatException e) {
+      throw corrupt(dir, "nextEpoch is not a number");
+    }
+    checkTunerConfig(dir, manifest, stepper.tuner().config().toMap());
     Block block = model.getBlock();
-    // Read and check everything before changing anything, so a bad checkpoint changes nothing.
     byte[] parameters = read(dir, PARAMETERS, manifest);
     TunerState state = TunerStateFormat.read(new StringReader(
         new String(read(dir, TUNER, manifest), StandardCharsets.UTF_8)), stepper.tuner().layout());
-    byte[] optimizerState = stepper.optimizer().base() instanceof NdOptimizer
-        ? read(dir, OPTIMIZER, manifest) : null;
+    byte[] optimizerState = read(dir, OPTIMIZER, manifest);
     boolean gradMode = JniUtils.isGradMode();
     JniUtils.setGradMode(false);
-    try {
-      restoreParameters(dir, block, model.getNDManager(), parameters);
+    try (NDManager scratch = model.getNDManager().newSubManager()) {
+      Map<Parameter, NDArray> saved = decodeParameters(dir, block, scratch, parameters);
+      // A snapshot of what the call may change, to put back if applying fails part-way.
+      Map<Parameter, NDArray> before = new LinkedHashMap<>();
+      Map<Parameter, Boolean> trainable = new LinkedHashMap<>();
+      for (Parameter parameter : block.getParameters().values()) {
+        before.put(parameter, parameter.getArray().duplicate());
+        before.get(parameter).attach(scratch);
+        trainable.put(parameter, parameter.requiresGradient());
+      }
+      TunerState tunerBefore = stepper.tuner().state();
+      ByteArrayOutputStream optimizerBefore = new ByteArrayOutputStream();
+      try (DataOutputStream out = new DataOutputStream(optimizerBefore)) {
+        optimizer.saveState(block, out);
+      }
+      try {
+        saved.forEach((parameter, array) -> Tensors.assign(parameter.getArray(), array));
+        stepper.tuner().restore(state);
+        freezeAsSaved(stepper, state.frozen());
+        try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(optimizerState))) {
+          optimizer.loadState(block, model.getNDManager(), in);
+        }
+      } catch (IOException | RuntimeException e) {
+        before.forEach((parameter, array) -> Tensors.assign(parameter.getArray(), array));
+        trainable.forEach((parameter, t) -> parameter.freeze(!t));
+        stepper.tuner().restore(tunerBefore);
+        try (DataInputStream in = new DataInputStream(
+            new ByteArrayInputStream(optimizerBefore.toByteArray()))) {
+          optimizer.loadState(block, model.getNDManager(), in);
+        }
+        throw new IllegalArgumentException("checkpoint in " + dir + " does not fit this run ("
+            + e.getMessage() + "); nothing was changed", e);
+      }
     } finally {
       JniUtils.setGradMode(gradMode);
     }
-    stepper.tuner().restore(state);
-    boolean[] frozen = state.frozen();
+    return nextEpoch;
+  }
+
+  private static void freezeAsSaved(HiDlrStepper stepper, boolean[] frozen) {
     for (List<GroupMember> members : stepper.groups().membersById().values()) {
       for (GroupMember member : members) {
         if (member.wholeTensor()) {
@@ -147,50 +217,71 @@ public final class Checkpoint {
         }
       }
     }
-    if (stepper.optimizer().base() instanceof NdOptimizer nd) {
-      try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(optimizerState))) {
-        nd.loadState(block, model.getNDManager(), in);
+  }
+
+  private static void checkTunerConfig(Path dir, Properties manifest, Map<String, String> now) {
+    List<String> differences = new ArrayList<>();
+    for (Map.Entry<String, String> entry : now.entrySet()) {
+      String saved = manifest.getProperty(TUNER_KEY + entry.getKey());
+      if (saved == null) {
+        throw corrupt(dir, "the manifest lists no tuner setting " + entry.getKey());
+      }
+      if (!saved.equals(entry.getValue())) {
+        differences.add(entry.getKey() + ": saved " + saved + ", now " + entry.getValue());
       }
     }
-    try {
-      return Integer.parseInt(manifest.getProperty("nextEpoch"));
-    } catch (NumberFormatException e) {
-      throw corrupt(dir, "nextEpoch is not a number");
+    if (!differences.isEmpty()) {
+      throw new IllegalArgumentException("checkpoint in " + dir + " was saved with another"
+          + " tuner configuration " + differences + ": build the stepper with the saved"
+          + " configuration to resume, or start afresh");
     }
   }
 
-  private static void restoreParameters(Path dir, Block block, NDManager manager, byte[] bytes) {
+  private static void deleteTree(Path path) throws IOException {
+    if (!Files.exists(path)) {
+      return;
+    }
+    try (Stream<Path> walk = Files.walk(path)) {
+      for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
+        Files.delete(p);
+      }
+    }
+  }
+
+  /** Decodes and checks every saved parameter against the model; changes nothing. */
+  private static Map<Parameter, NDArray> decodeParameters(Path dir, Block block,
+      NDManager scratch, byte[] bytes) {
     Map<String, Parameter> byName = new LinkedHashMap<>();
     for (Pair<String, Parameter> entry : block.getParameters()) {
       byName.put(entry.getKey(), entry.getValue());
     }
-    try (NDManager scratch = manager.newSubManager()) {
-      NDList saved;
-      try (InputStream in = new ByteArrayInputStream(bytes)) {
-        saved = NDList.decode(scratch, in);
-      } catch (IOException | RuntimeException e) {
-        throw corrupt(dir, "the parameters do not decode: " + e.getMessage());
-      }
-      if (saved.size() != byName.size()) {
-        throw new IllegalArgumentException("checkpoint in " + dir + " holds " + saved.size()
-            + " parameters but the model has " + byName.size() + " " + byName.keySet());
-      }
-      for (NDArray array : saved) {
-        Parameter parameter = byName.get(array.getName());
-        if (parameter == null) {
-          throw new IllegalArgumentException("checkpoint parameter \"" + array.getName()
-              + "\" is not in the model; its parameters: " + byName.keySet());
-        }
-        if (!parameter.getArray().getShape().equals(array.getShape())
-            || parameter.getArray().getDataType() != array.getDataType()) {
-          throw new IllegalArgumentException("checkpoint parameter \"" + array.getName()
-              + "\" has shape " + array.getShape() + " and type " + array.getDataType()
-              + " but the model's has " + parameter.getArray().getShape() + " and "
-              + parameter.getArray().getDataType());
-        }
-        Tensors.assign(parameter.getArray(), array);
-      }
+    NDList saved;
+    try (InputStream in = new ByteArrayInputStream(bytes)) {
+      saved = NDList.decode(scratch, in);
+    } catch (IOException | RuntimeException e) {
+      throw corrupt(dir, "the parameters do not decode: " + e.getMessage());
     }
+    if (saved.size() != byName.size()) {
+      throw new IllegalArgumentException("checkpoint in " + dir + " holds " + saved.size()
+          + " parameters but the model has " + byName.size() + " " + byName.keySet());
+    }
+    Map<Parameter, NDArray> out = new LinkedHashMap<>();
+    for (NDArray array : saved) {
+      Parameter parameter = byName.get(array.getName());
+      if (parameter == null) {
+        throw new IllegalArgumentException("checkpoint parameter \"" + array.getName()
+            + "\" is not in the model; its parameters: " + byName.keySet());
+      }
+      if (!parameter.getArray().getShape().equals(array.getShape())
+          || parameter.getArray().getDataType() != array.getDataType()) {
+        throw new IllegalArgumentException("checkpoint parameter \"" + array.getName()
+            + "\" has shape " + array.getShape() + " and type " + array.getDataType()
+            + " but the model's has " + parameter.getArray().getShape() + " and "
+            + parameter.getArray().getDataType());
+      }
+      out.put(parameter, array);
+    }
+    return out;
   }
 
   private static byte[] read(Path dir, String name, Properties manifest) throws IOException {
