@@ -6,11 +6,13 @@ import ai.djl.training.dataset.Dataset;
 import ai.djl.training.loss.Loss;
 import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.optimizer.Optimizer.OptimizerBuilder;
+import io.github.hidlr.core.tuner.Horizon;
 import io.github.hidlr.core.tuner.TunerConfig;
 import io.github.hidlr.djl.group.ParameterGroups;
 import io.github.hidlr.djl.optim.NdOptimizer;
 import io.github.hidlr.djl.optim.Optimizers;
 import java.util.Objects;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
@@ -24,7 +26,8 @@ import java.util.function.Supplier;
  * }</pre>
  *
  * <p>The initial rate {@code η0} is the base optimizer's learning rate; the tuning policy is
- * {@link TunerConfig#hiDlr()} unless {@link Builder#tuner} says otherwise; the probe batch is
+ * {@link TunerConfig#hiDlr()} unless {@link Builder#tuner} says otherwise, with the cooldown
+ * over the last fifth of the run when {@link Builder#budget} gives its length; the probe batch is
  * the next batch of its own pass over {@link Builder#probes(Dataset)} (usually the training
  * set, as the reference implementation's {@code tr_iter}), or a fixed batch.
  */
@@ -82,7 +85,9 @@ public final class HiDlr {
     private ParameterGroups groups = ParameterGroups.single("all");
     private Supplier<TunerConfig.Builder> tuner = TunerConfig::hiDlr;
     private Integer probeEvery;
+    private long budget;
     private ProbeSource probes;
+    private Consumer<StepOutcome> onStep = outcome -> { };
 
     private Builder(NdOptimizer base) {
       this.base = base;
@@ -123,6 +128,35 @@ public final class HiDlr {
         throw new IllegalArgumentException("probe every Φ = " + steps + " steps: Φ must be ≥ 1");
       }
       this.probeEvery = steps;
+      return this;
+    }
+
+    /**
+     * The run's length in steps ({@code trainer.step()} calls), when it is known: the rates then
+     * cool down linearly to 0 over its last fifth ({@link Horizon#COOLDOWN}), as the default
+     * policy does in every experiment. For {@code EasyTrain.fit}, epochs × batches per epoch.
+     *
+     * @param steps {@code T ≥ 1}
+     * @return this builder
+     */
+    public Builder budget(long steps) {
+      if (steps < 1) {
+        throw new IllegalArgumentException("budget T = " + steps + " steps: T must be ≥ 1");
+      }
+      this.budget = steps;
+      return this;
+    }
+
+    /**
+     * Called at the end of every step, inside {@code trainer.step()}, with what the step did
+     * (rates per group; on probing steps the fits, candidates and acceptance): for logging or a
+     * rate plot.
+     *
+     * @param listener the callback
+     * @return this builder
+     */
+    public Builder onStep(Consumer<StepOutcome> listener) {
+      this.onStep = Objects.requireNonNull(listener, "listener");
       return this;
     }
 
@@ -184,10 +218,17 @@ public final class HiDlr {
       return probes;
     }
 
+    Consumer<StepOutcome> onStep() {
+      return onStep;
+    }
+
     TunerConfig config() {
       TunerConfig.Builder builder = tuner.get().setInitialRate(base.learningRate());
       if (probeEvery != null) {
         builder.optProbeEvery(probeEvery);
+      }
+      if (budget > 0) {
+        builder.optHorizon(Horizon.COOLDOWN, budget);
       }
       return builder.build();
     }

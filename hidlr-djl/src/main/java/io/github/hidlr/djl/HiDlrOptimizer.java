@@ -29,6 +29,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Consumer;
 
 /**
  * Hi-DLR as an ordinary DJL {@link Optimizer}: hand it to
@@ -58,6 +59,7 @@ public final class HiDlrOptimizer extends Optimizer {
   private final ParameterGroups groupSpec;
   private final TunerConfig config;
   private final HiDlr.ProbeSource probes;
+  private final Consumer<StepOutcome> onStep;
 
   private HiDlrStepper stepper;
   private ParameterStore store;
@@ -84,6 +86,7 @@ public final class HiDlrOptimizer extends Optimizer {
     this.groupSpec = builder.groups();
     this.config = builder.config();
     this.probes = builder.probes();
+    this.onStep = builder.onStep();
   }
 
   /**
@@ -151,6 +154,7 @@ public final class HiDlrOptimizer extends Optimizer {
       seen.clear();
       try {
         last = stepper.complete(this::probeLoss);
+        onStep.accept(last);
       } finally {
         probeBatch = null;
         if (probeManager != null) {

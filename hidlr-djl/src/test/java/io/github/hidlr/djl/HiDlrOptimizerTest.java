@@ -103,8 +103,9 @@ class HiDlrOptimizerTest {
     List<double[]> rates = new ArrayList<>();
     try (Model model = mlp()) {
       ArrayDataset train = dataset(model.getNDManager(), 1);
+      List<StepOutcome> steps = new ArrayList<>();
       HiDlrOptimizer hidlr = HiDlr.sgd(0.01f).groups(hiddenAndHead()).probeEvery(2)
-          .probes(train).build(model, LOSS);
+          .onStep(steps::add).probes(train).build(model, LOSS);
       try (Trainer trainer = model.newTrainer(new DefaultTrainingConfig(LOSS)
           .optOptimizer(hidlr))) {
         trainer.initialize(new Shape(1, FEATURES));
@@ -115,6 +116,9 @@ class HiDlrOptimizerTest {
         tuned = accuracy(trainer, data(model.getNDManager(), 2));
         assertThat(hidlr.groupNames()).containsExactly("hidden", "head");
         assertThat(hidlr.tuner().orElseThrow().state().step()).isEqualTo(6 * N / 32);
+        // Every step reached the callback; every second one probed (Φ = 2).
+        assertThat(steps).hasSize(6 * N / 32);
+        assertThat(steps.stream().filter(s -> s.report().isPresent())).hasSize(6 * N / 64);
       }
     }
     double plain;
@@ -279,6 +283,33 @@ class HiDlrOptimizerTest {
         assertUnchanged(before, weights(model));
       }
     }
+  }
+
+  @Test
+  void aKnownBudgetCoolsTheRatesDownOverItsLastFifth() {
+    try (Model model = mlp()) {
+      NDArray[] xy = data(model.getNDManager(), 1);
+      NDList x = new NDList(xy[0]);
+      NDList y = new NDList(xy[1]);
+      HiDlrOptimizer hidlr = HiDlr.sgd(0.05f).groups(hiddenAndHead()).budget(10).probes(x, y)
+          .build(model, LOSS);
+      try (Trainer trainer = model.newTrainer(new DefaultTrainingConfig(LOSS)
+          .optOptimizer(hidlr))) {
+        trainer.initialize(new Shape(1, FEATURES));
+        for (int t = 0; t < 10; t++) {
+          backward(trainer, x, y);
+          trainer.step();
+          double[] estimates = hidlr.tuner().orElseThrow().estimates();
+          double scale = Math.min(1, (1 - t / 10.0) / 0.2);
+          double[] rates = hidlr.lastStep().orElseThrow().rates();
+          for (int k = 0; k < rates.length; k++) {
+            assertThat(rates[k]).as("step %d group %d", t, k)
+                .isCloseTo(scale * estimates[k], org.assertj.core.api.Assertions.within(1e-12));
+          }
+        }
+      }
+    }
+    assertThatThrownBy(() -> HiDlr.adam(1e-3f).budget(0)).hasMessageContaining("T must be ≥ 1");
   }
 
   @Test
