@@ -39,8 +39,10 @@ public final class StudyCommand implements Callable<Integer> {
   List<Long> seeds;
 
   @Option(names = "--policies", split = ",",
-      description = "policies to compare, comma-separated (default: all of hi-dlr,"
-          + " hi-dlr-paper, hi-dlr-direct, joint-only, uphill-only, hi-dlr-cosine)")
+      description = "policies to compare, comma-separated (default: every named policy: hi-dlr,"
+          + " hi-dlr-paper, hi-dlr-log, linear-ema, hi-dlr-direct, joint-only, uphill-only,"
+          + " hi-dlr-cosine, linear-cosine, hi-dlr-cooldown, hi-dlr-candidate,"
+          + " candidate-cosine, hi-dlr-heldout, heldout-cooldown)")
   List<String> policies;
 
   @Option(names = "--experiments", split = ",",

@@ -2,7 +2,6 @@ package io.github.hidlr.cli.training;
 
 import io.github.hidlr.core.tuner.Horizon;
 import io.github.hidlr.core.tuner.JointScale;
-import io.github.hidlr.core.tuner.Smoothing;
 import io.github.hidlr.core.tuner.TunerConfig;
 import java.util.List;
 import java.util.Locale;
@@ -35,61 +34,70 @@ public record Policy(String name, String mechanisms, Supplier<TunerConfig.Builde
     this(name, mechanisms, preset, horizon, ProbeSource.NEXT_BATCH);
   }
 
-  /** The library's default, {@link TunerConfig#hiDlr()}. */
+  /**
+   * The default: {@link TunerConfig#hiDlr()} (log-rate EMA, smoothed joint scale, uphill fits
+   * shrink) with the cooldown over the run's known budget.
+   */
   public static final Policy DEFAULT = new Policy("hi-dlr",
-      "paper + smoothed joint scale + uphill fits shrink", TunerConfig::hiDlr,
-      Horizon.CONSTANT);
+      "paper + log-rate EMA + smoothed joint scale + uphill fits shrink + cooldown over the"
+          + " last fifth", TunerConfig::hiDlr, Horizon.COOLDOWN);
   /** The paper's own rule, {@link TunerConfig#paper()}. */
   public static final Policy PAPER = new Policy("hi-dlr-paper",
       "the paper's rule (ALGORITHM.md §4)", TunerConfig::paper, Horizon.CONSTANT);
-  /** The default with the joint scale applied at once instead of smoothed (study variant). */
+  /** {@link TunerConfig#hiDlr()} alone: the default when the budget is not known. */
+  public static final Policy NO_BUDGET = new Policy("hi-dlr-log",
+      "paper + log-rate EMA + smoothed joint scale + uphill fits shrink (no cooldown)",
+      TunerConfig::hiDlr, Horizon.CONSTANT);
+  /** The previous default: the paper's linear rate EMA with the two safeguards. */
+  public static final Policy LINEAR = new Policy("linear-ema",
+      "paper + smoothed joint scale + uphill fits shrink", Policy::linear, Horizon.CONSTANT);
+  /** {@link #LINEAR} with the joint scale applied at once instead of smoothed. */
   public static final Policy DIRECT = new Policy("hi-dlr-direct",
       "paper + direct joint scale + uphill fits shrink",
       () -> TunerConfig.paper().optJointScale(JointScale.DIRECT).optUphillShrinks(true),
       Horizon.CONSTANT);
-  /** The joint line search on the candidates before the EMA, with uphill shrink (variant). */
+  /** The joint line search on the candidates before the EMA, with uphill shrink. */
   public static final Policy CANDIDATE = new Policy("hi-dlr-candidate",
       "paper + joint line search on the candidates + uphill fits shrink",
       () -> TunerConfig.paper().optJointScale(JointScale.CANDIDATE).optUphillShrinks(true),
       Horizon.CONSTANT);
-  /** {@link #CANDIDATE} with a cosine horizon over the budget (study variant). */
+  /** {@link #CANDIDATE} with a cosine horizon over the budget. */
   public static final Policy CANDIDATE_COSINE = new Policy("candidate-cosine",
       "hi-dlr-candidate + cosine horizon over the budget",
       () -> TunerConfig.paper().optJointScale(JointScale.CANDIDATE).optUphillShrinks(true),
       Horizon.COSINE);
-  /** The paper's rule with the smoothed joint scale only (study variant). */
+  /** The paper's rule with the smoothed joint scale only. */
   public static final Policy JOINT_ONLY = new Policy("joint-only",
       "paper + smoothed joint scale",
       () -> TunerConfig.paper().optJointScale(JointScale.SMOOTHED), Horizon.CONSTANT);
-  /** The paper's rule with uphill fits lowering the rate only (study variant). */
+  /** The paper's rule with uphill fits lowering the rate only. */
   public static final Policy UPHILL_ONLY = new Policy("uphill-only",
       "paper + uphill fits shrink", () -> TunerConfig.paper().optUphillShrinks(true),
       Horizon.CONSTANT);
-  /** The default with a cosine horizon over the budget (study variant). */
+  /** The default with a cosine horizon instead of the cooldown (the paper's image setting). */
   public static final Policy DEFAULT_COSINE = new Policy("hi-dlr-cosine",
-      "default + cosine horizon over the budget", TunerConfig::hiDlr, Horizon.COSINE);
-
-  /** The default with a linear cooldown over the last fifth of the budget (study variant). */
-  public static final Policy DEFAULT_COOLDOWN = new Policy("hi-dlr-cooldown",
-      "default + cooldown over the last fifth of the budget", TunerConfig::hiDlr,
+      "hi-dlr with a cosine horizon over the budget instead of the cooldown", TunerConfig::hiDlr,
+      Horizon.COSINE);
+  /** {@link #LINEAR} with a cosine horizon over the budget. */
+  public static final Policy LINEAR_COSINE = new Policy("linear-cosine",
+      "linear-ema + cosine horizon over the budget", Policy::linear, Horizon.COSINE);
+  /** {@link #LINEAR} with the cooldown over the budget. */
+  public static final Policy LINEAR_COOLDOWN = new Policy("hi-dlr-cooldown",
+      "linear-ema + cooldown over the last fifth of the budget", Policy::linear,
       Horizon.COOLDOWN);
-  /** The default, probing on held-out training data (study variant). */
+  /** {@link #LINEAR}, probing on held-out training data. */
   public static final Policy HELD_OUT = new Policy("hi-dlr-heldout",
-      "default + probes on a held-out tenth of the training data", TunerConfig::hiDlr,
+      "linear-ema + probes on a held-out tenth of the training data", Policy::linear,
       Horizon.CONSTANT, ProbeSource.HELD_OUT);
-  /** {@link #HELD_OUT} with the cooldown (study variant). */
+  /** {@link #HELD_OUT} with the cooldown. */
   public static final Policy HELD_OUT_COOLDOWN = new Policy("heldout-cooldown",
-      "default + held-out probes + cooldown over the last fifth", TunerConfig::hiDlr,
+      "linear-ema + held-out probes + cooldown over the last fifth", Policy::linear,
       Horizon.COOLDOWN, ProbeSource.HELD_OUT);
 
-  /** The default with the rate smoothed in log space (study variant). */
-  public static final Policy LOG = new Policy("hi-dlr-log",
-      "default + EMA of the log-rate", () -> TunerConfig.hiDlr()
-          .optSmoothing(Smoothing.LOG_RATE_EMA), Horizon.CONSTANT);
-  /** {@link #LOG} with the cooldown (study variant). */
-  public static final Policy LOG_COOLDOWN = new Policy("log-cooldown",
-      "default + EMA of the log-rate + cooldown over the last fifth", () -> TunerConfig.hiDlr()
-          .optSmoothing(Smoothing.LOG_RATE_EMA), Horizon.COOLDOWN);
+  /** The previous default's preset: the paper's rule with the joint scale and uphill shrink. */
+  private static TunerConfig.Builder linear() {
+    return TunerConfig.paper().optJointScale(JointScale.SMOOTHED).optUphillShrinks(true);
+  }
 
   /**
    * What {@code reproduce} and {@code run} compare: the default and the paper's policy.
@@ -106,8 +114,8 @@ public record Policy(String name, String mechanisms, Supplier<TunerConfig.Builde
    * @return the policies
    */
   public static List<Policy> all() {
-    return List.of(DEFAULT, PAPER, DIRECT, JOINT_ONLY, UPHILL_ONLY, DEFAULT_COSINE, CANDIDATE,
-        CANDIDATE_COSINE, DEFAULT_COOLDOWN, HELD_OUT, HELD_OUT_COOLDOWN, LOG, LOG_COOLDOWN);
+    return List.of(DEFAULT, PAPER, NO_BUDGET, LINEAR, DIRECT, JOINT_ONLY, UPHILL_ONLY,
+        DEFAULT_COSINE, LINEAR_COSINE, LINEAR_COOLDOWN, CANDIDATE, CANDIDATE_COSINE, HELD_OUT, HELD_OUT_COOLDOWN);
   }
 
   /**

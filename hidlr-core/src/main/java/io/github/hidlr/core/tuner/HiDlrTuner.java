@@ -344,8 +344,10 @@ public final class HiDlrTuner {
     double alpha = search[1];
     for (int i = 0; i < m; i++) {
       int k = active[i];
-      estimates[k] = bound(estimates[k]
-          * smoothed(clip(alpha * targets[i], estimates[k]) / estimates[k]));
+      double target = clip(alpha * targets[i], estimates[k]);
+      estimates[k] = bound(config.smoothing() == Smoothing.LOG_RATE_EMA
+          ? estimates[k] * smoothed(target / estimates[k])
+          : gamma * estimates[k] + (1 - gamma) * target);
     }
     return new double[] {search[0], alpha};
   }
@@ -388,7 +390,9 @@ public final class HiDlrTuner {
   }
 
   private double uphillFactor() {
-    return Math.max(smoothed(1 / config.clip()), 0.5);
+    double shrink = config.smoothing() == Smoothing.LOG_RATE_EMA ? smoothed(1 / config.clip())
+        : smoothing() + (1 - smoothing()) / config.clip();
+    return Math.max(shrink, 0.5);
   }
 
   /**
@@ -543,8 +547,11 @@ public final class HiDlrTuner {
       momentA[k] = beta * momentA[k] + (1 - beta) * a;
       momentB[k] = beta * momentB[k] + (1 - beta) * b;
       target = clip(momentB[k] / momentA[k], previous);
-    } else {
+    } else if (config.smoothing() == Smoothing.LOG_RATE_EMA) {
       target = previous * smoothed(clip(candidate, previous) / previous);
+    } else {
+      double gamma = config.rateSmoothing();
+      target = gamma * previous + (1 - gamma) * clip(candidate, previous);
     }
     estimates[k] = bound(target);
   }

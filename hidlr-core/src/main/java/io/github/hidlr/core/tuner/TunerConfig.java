@@ -148,14 +148,18 @@ public final class TunerConfig {
 
   /**
    * Hi-DLR with hidlr's default policy for mini-batch training: the paper's diagonal rule
-   * ({@link #paper()}) plus the two safeguards the policy study chose (docs/POLICY.md), the
-   * two-sided joint scale ({@link Builder#optJointScale}) and uphill fits that lower the rate
-   * ({@link Builder#optUphillShrinks}). Costs {@code 2K + 3} forward passes per probe.
+   * ({@link #paper()}) plus the three safeguards the policy study chose (docs/POLICY.md): the
+   * rate smoothed in log space ({@link Smoothing#LOG_RATE_EMA}, so that noisy fits do not
+   * ratchet it up), the two-sided joint scale ({@link Builder#optJointScale}) and uphill fits
+   * that lower the rate ({@link Builder#optUphillShrinks}). Costs {@code 2K + 3} forward passes
+   * per probe. When the run's length {@code T} is known, add the cooldown the study chose with
+   * it: {@code optHorizon(Horizon.COOLDOWN, T)}.
    *
    * @return a builder with the preset applied
    */
   public static Builder hiDlr() {
-    return new Builder(Preset.HI_DLR).optJointScale(JointScale.SMOOTHED).optUphillShrinks(true);
+    return new Builder(Preset.HI_DLR).optJointScale(JointScale.SMOOTHED).optUphillShrinks(true)
+        .optSmoothing(Smoothing.LOG_RATE_EMA);
   }
 
   /**
