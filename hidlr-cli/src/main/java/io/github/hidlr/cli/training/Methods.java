@@ -81,8 +81,8 @@ public final class Methods {
 
   /**
    * Fixed per-group rates (manual DLR, LoRA+): the Hi-DLR machinery with clipping
-   * {@code ρ = 1}, so no fit can move a rate, and a probe period longer than any run, so only
-   * step 0 spends its {@code 2K + 1} forward passes.
+   * {@code ρ = 1}, so no fit could move a rate and the tuner never probes (no extra forward
+   * pass).
    *
    * @param name the name
    * @param optimizer the base optimizer at a given reference rate

@@ -126,12 +126,23 @@ public final class HiDlrTuner {
   }
 
   /**
-   * Whether the current step probes: {@code t mod Φ = 0}.
+   * Whether the current step probes: {@code t mod Φ = 0}, unless no probe could change
+   * anything (a clip of {@code ρ = 1} without influence freezing: fixed rates never probe).
    *
    * @return true on probing steps
    */
   public boolean isProbeStep() {
-    return step % config.probeEvery() == 0;
+    return step % config.probeEvery() == 0 && probingCanChangeAnything();
+  }
+
+  /**
+   * False when no probe could change a rate or a group: a clip of {@code ρ = 1} pins every
+   * candidate, the joint scale and an uphill shrink to the current estimate (fixed per-group
+   * rates such as LoRA+ or a schedule), and influence freezing is off. Such a tuner never
+   * spends a forward pass.
+   */
+  private boolean probingCanChangeAnything() {
+    return config.clip() != 1 || config.freeze().enabled();
   }
 
   /**

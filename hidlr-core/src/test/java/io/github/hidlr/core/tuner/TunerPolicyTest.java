@@ -159,6 +159,23 @@ class TunerPolicyTest {
   }
 
   @Test
+  void fixedRatesNeverProbe() {
+    // ρ = 1 pins every rate (LoRA+, manual rates, schedules): a probe could change nothing.
+    HiDlrTuner tuner = HiDlrTuner.create(TunerConfig.paper().setInitialRate(0.1)
+        .optInitialRate("bad", 0.4).optClip(1).optProbeEvery(1).build(), TWO);
+    int[] calls = {0};
+    for (int t = 0; t < 20; t++) {
+      StepResult result = tuner.step(xi -> {
+        calls[0]++;
+        return 1;
+      });
+      assertThat(result.report()).isEmpty();
+      assertThat(result.rates()).containsExactly(0.1, 0.4);
+    }
+    assertThat(calls[0]).isZero();
+  }
+
+  @Test
   void appliedRateIsHorizonTimesEdgeTimesEstimate() {
     TunerConfig config = TunerConfig.hiDlr().setInitialRate(0.1).optEdge(2)
         .optHorizon(Horizon.COSINE, 10).optProbeEvery(1000).build();
