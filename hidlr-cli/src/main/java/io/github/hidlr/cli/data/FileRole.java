@@ -17,5 +17,9 @@ public enum FileRole {
   /** An R package's lazy-load index, {@code data/Rdata.rdx} (see {@link RData}). */
   R_INDEX,
   /** An R package's lazy-load database, {@code data/Rdata.rdb} (see {@link RData}). */
-  R_DATABASE
+  R_DATABASE,
+  /** A neural network in ONNX format. */
+  ONNX_MODEL,
+  /** A Hugging Face {@code tokenizer.json}. */
+  TOKENIZER
 }

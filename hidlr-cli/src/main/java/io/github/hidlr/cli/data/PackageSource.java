@@ -7,7 +7,12 @@ public enum PackageSource {
   /** The npm registry: {@code npm pack name@version}, then the tarball is read in Java. */
   NPM(List.of("npm")),
   /** Debian's archive: {@code apt-get download name=version}, then {@code dpkg-deb -x}. */
-  DEBIAN(List.of("apt-get", "dpkg-deb"));
+  DEBIAN(List.of("apt-get", "dpkg-deb")),
+  /**
+   * Maven Central: {@code mvn dependency:copy -Dartifact=group:artifact:version} (the jar only,
+   * checked by Maven against the repository's checksum), then the files are read from the jar.
+   */
+  MAVEN(List.of("mvn"));
 
   private final List<String> tools;
 

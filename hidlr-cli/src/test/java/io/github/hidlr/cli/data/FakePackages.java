@@ -19,7 +19,11 @@ final class FakePackages {
   private FakePackages() {}
 
   static DatasetSpec spec(PackageSource source) {
-    String prefix = source == PackageSource.NPM ? "package/data/" : "usr/share/fake/";
+    String prefix = switch (source) {
+      case NPM -> "package/data/";
+      case DEBIAN -> "usr/share/fake/";
+      case MAVEN -> "data/";
+    };
     return new DatasetSpec("fake", source, "fake-data", "1.0.0", List.of(
         new DataFile(FileRole.TRAIN_IMAGES, "a-idx3-ubyte", prefix + "a-idx3-ubyte",
             TestFiles.sha256(IMAGES), IMAGES.length),
@@ -57,6 +61,31 @@ final class FakePackages {
         + " exit 100;; esac\n"
         + "touch fake-data_1.0.0-2_all.deb");
     TestFiles.script(bin, "dpkg-deb", "mkdir -p \"$3\" && cp -R '" + unpacked + "'/. \"$3\"/");
+  }
+
+  /** A jar (a zip) holding the two files under {@code data/}. */
+  static byte[] jar() {
+    java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+    try (java.util.zip.ZipOutputStream zip = new java.util.zip.ZipOutputStream(bytes)) {
+      zip.putNextEntry(new java.util.zip.ZipEntry("data/a-idx3-ubyte"));
+      zip.write(IMAGES);
+      zip.putNextEntry(new java.util.zip.ZipEntry("data/b.csv.gz"));
+      zip.write(TestFiles.gzip(TABLE));
+      zip.closeEntry();
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+    return bytes.toByteArray();
+  }
+
+  /**
+   * A fake {@code mvn} that logs its arguments and copies a jar into the folder named by
+   * {@code -DoutputDirectory=}.
+   */
+  static Path mvn(Path bin, Path jar) {
+    return TestFiles.script(bin, "mvn", "echo \"$@\" >> '" + bin.resolve("calls.log") + "'\n"
+        + "for a in \"$@\"; do case \"$a\" in -DoutputDirectory=*) out=\"${a#*=}\";; esac; done\n"
+        + "cp '" + jar + "' \"$out\"/fake-data-1.0.0.jar");
   }
 
   /** Finds only the programs in {@code bin}. */
