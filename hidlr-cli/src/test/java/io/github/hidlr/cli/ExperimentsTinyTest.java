@@ -19,7 +19,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 class ExperimentsTinyTest {
 
   static Stream<Experiment> experiments() {
-    return Experiments.all().stream();
+    return Stream.concat(Experiments.all().stream(), Experiments.extra().stream());
   }
 
   @ParameterizedTest(name = "{0}")
