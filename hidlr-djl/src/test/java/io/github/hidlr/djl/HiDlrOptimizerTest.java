@@ -82,6 +82,18 @@ class HiDlrOptimizerTest {
         .build();
   }
 
+  private static NDList[] batch(Model model) {
+    NDArray[] xy = data(model.getNDManager(), 1);
+    return new NDList[] {new NDList(xy[0]), new NDList(xy[1])};
+  }
+
+  /** A trainer of {@code model} with this optimizer, initialised. */
+  private static Trainer trainer(Model model, Optimizer optimizer) {
+    Trainer trainer = model.newTrainer(new DefaultTrainingConfig(LOSS).optOptimizer(optimizer));
+    trainer.initialize(new Shape(1, FEATURES));
+    return trainer;
+  }
+
   private static double accuracy(Trainer trainer, NDArray[] test) {
     NDArray prediction = trainer.evaluate(new NDList(test[0])).singletonOrThrow();
     return prediction.argMax(1).toType(test[1].getDataType(), false).eq(test[1])
@@ -106,9 +118,7 @@ class HiDlrOptimizerTest {
       List<StepOutcome> steps = new ArrayList<>();
       HiDlrOptimizer hidlr = HiDlr.sgd(0.01f).groups(hiddenAndHead()).probeEvery(2)
           .onStep(steps::add).probes(train).build(model, LOSS);
-      try (Trainer trainer = model.newTrainer(new DefaultTrainingConfig(LOSS)
-          .optOptimizer(hidlr))) {
-        trainer.initialize(new Shape(1, FEATURES));
+      try (Trainer trainer = trainer(model, hidlr)) {
         for (int epoch = 0; epoch < 6; epoch++) {
           EasyTrain.fit(trainer, 1, train, null);
           rates.add(hidlr.lastStep().orElseThrow().rates());
@@ -125,8 +135,7 @@ class HiDlrOptimizerTest {
     try (Model model = mlp()) {
       ArrayDataset train = dataset(model.getNDManager(), 1);
       Optimizer sgd = Optimizers.sgd().setLearningRate(0.01f).build();
-      try (Trainer trainer = model.newTrainer(new DefaultTrainingConfig(LOSS).optOptimizer(sgd))) {
-        trainer.initialize(new Shape(1, FEATURES));
+      try (Trainer trainer = trainer(model, sgd)) {
         EasyTrain.fit(trainer, 6, train, null);
         plain = accuracy(trainer, data(model.getNDManager(), 2));
       }
@@ -145,14 +154,12 @@ class HiDlrOptimizerTest {
     // η0 is the base optimizer's float rate, widened: 0.05f, not 0.05.
     TunerConfig config = TunerConfig.hiDlr().setInitialRate(0.05f).optProbeEvery(2).build();
     try (Model model = mlp()) {
-      NDArray[] xy = data(model.getNDManager(), 1);
-      NDList x = new NDList(xy[0]);
-      NDList y = new NDList(xy[1]);
+      NDList[] batch = batch(model);
+      NDList x = batch[0];
+      NDList y = batch[1];
       HiDlrOptimizer hidlr = HiDlr.sgd(0.05f).groups(hiddenAndHead())
           .tuner(() -> TunerConfig.hiDlr().optProbeEvery(2)).probes(x, y).build(model, LOSS);
-      try (Trainer trainer = model.newTrainer(new DefaultTrainingConfig(LOSS)
-          .optOptimizer(hidlr))) {
-        trainer.initialize(new Shape(1, FEATURES));
+      try (Trainer trainer = trainer(model, hidlr)) {
         for (int t = 0; t < 5; t++) {
           backward(trainer, x, y);
           trainer.step();
@@ -161,14 +168,12 @@ class HiDlrOptimizerTest {
       viaOptimizer = weights(model);
     }
     try (Model model = mlp()) {
-      NDArray[] xy = data(model.getNDManager(), 1);
-      NDList x = new NDList(xy[0]);
-      NDList y = new NDList(xy[1]);
+      NDList[] batch = batch(model);
+      NDList x = batch[0];
+      NDList y = batch[1];
       CapturingOptimizer capture = CapturingOptimizer.wrap(
           Optimizers.sgd().setLearningRate(0.05f).build());
-      try (Trainer trainer = model.newTrainer(new DefaultTrainingConfig(LOSS)
-          .optOptimizer(capture))) {
-        trainer.initialize(new Shape(1, FEATURES));
+      try (Trainer trainer = trainer(model, capture)) {
         try (HiDlrStepper stepper = HiDlrStepper.create(trainer, capture,
             hiddenAndHead().resolve(model.getBlock()), config)) {
           for (int t = 0; t < 5; t++) {
@@ -198,9 +203,7 @@ class HiDlrOptimizerTest {
           .add(GroupSpec.pattern("head", "03Linear_.*"))
           .optRest(ParameterGroups.Rest.FREEZE).build();
       HiDlrOptimizer hidlr = HiDlr.sgd(0.05f).groups(headOnly).probes(train).build(model, LOSS);
-      try (Trainer trainer = model.newTrainer(new DefaultTrainingConfig(LOSS)
-          .optOptimizer(hidlr))) {
-        trainer.initialize(new Shape(1, FEATURES));
+      try (Trainer trainer = trainer(model, hidlr)) {
         Map<String, float[]> before = weights(model);
         EasyTrain.fit(trainer, 1, train, null);
         Map<String, float[]> after = weights(model);
@@ -235,14 +238,12 @@ class HiDlrOptimizerTest {
   @Test
   void aGroupedParameterWithoutGradientIsNamed() {
     try (Model model = mlp()) {
-      NDArray[] xy = data(model.getNDManager(), 1);
-      NDList x = new NDList(xy[0]);
-      NDList y = new NDList(xy[1]);
+      NDList[] batch = batch(model);
+      NDList x = batch[0];
+      NDList y = batch[1];
       HiDlrOptimizer hidlr = HiDlr.sgd(0.05f).groups(hiddenAndHead()).probes(x, y)
           .build(model, LOSS);
-      try (Trainer trainer = model.newTrainer(new DefaultTrainingConfig(LOSS)
-          .optOptimizer(hidlr))) {
-        trainer.initialize(new Shape(1, FEATURES));
+      try (Trainer trainer = trainer(model, hidlr)) {
         // The head's bias is grouped but DJL is told it needs no update in the first step only:
         // simulate a parameter that missed the forward pass by updating the others by hand.
         Parameter headBias = model.getBlock().getParameters().get("03Linear_bias");
@@ -265,14 +266,12 @@ class HiDlrOptimizerTest {
   @Test
   void aCapturingOptimizerSteppedByAPlainTrainerStepIsRefusedAtTheSecondStep() {
     try (Model model = mlp()) {
-      NDArray[] xy = data(model.getNDManager(), 1);
-      NDList x = new NDList(xy[0]);
-      NDList y = new NDList(xy[1]);
+      NDList[] batch = batch(model);
+      NDList x = batch[0];
+      NDList y = batch[1];
       CapturingOptimizer capture = CapturingOptimizer.wrap(
           Optimizers.sgd().setLearningRate(0.05f).build());
-      try (Trainer trainer = model.newTrainer(new DefaultTrainingConfig(LOSS)
-          .optOptimizer(capture))) {
-        trainer.initialize(new Shape(1, FEATURES));
+      try (Trainer trainer = trainer(model, capture)) {
         Map<String, float[]> before = weights(model);
         backward(trainer, x, y);
         trainer.step();
@@ -288,14 +287,12 @@ class HiDlrOptimizerTest {
   @Test
   void aKnownBudgetCoolsTheRatesDownOverItsLastFifth() {
     try (Model model = mlp()) {
-      NDArray[] xy = data(model.getNDManager(), 1);
-      NDList x = new NDList(xy[0]);
-      NDList y = new NDList(xy[1]);
+      NDList[] batch = batch(model);
+      NDList x = batch[0];
+      NDList y = batch[1];
       HiDlrOptimizer hidlr = HiDlr.sgd(0.05f).groups(hiddenAndHead()).budget(10).probes(x, y)
           .build(model, LOSS);
-      try (Trainer trainer = model.newTrainer(new DefaultTrainingConfig(LOSS)
-          .optOptimizer(hidlr))) {
-        trainer.initialize(new Shape(1, FEATURES));
+      try (Trainer trainer = trainer(model, hidlr)) {
         for (int t = 0; t < 10; t++) {
           backward(trainer, x, y);
           trainer.step();
