@@ -78,12 +78,12 @@ public final class TextLoraExperiment implements Experiment {
   public ExperimentSummary run(ExperimentContext context) throws IOException {
     Profile profile = context.profile();
     long seed = context.seed();
-    int trainSize = profile.pick(96, 2000, 4000);
+    int trainSize = profile.pick(96, 1000, 4000);
     int testSize = profile.pick(64, 1000, 1000);
     int length = profile.pick(8, 32, 128);
-    int trained = profile.pick(1, 1, 6);
-    int steps = profile.pick(12, 150, 1000);
-    int batch = 32;
+    int trained = profile.pick(1, 1, 2);
+    int steps = profile.pick(12, 100, 1000);
+    int batch = profile.pick(32, 16, 32);
     TextFeatures features;
     try (NDManager manager = NDManager.newBaseManager()) {
       features = profile == Profile.TINY
