@@ -31,14 +31,13 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 class HiDlrOptimizerTest {
 
   private static final int N = 256;
-  private static final int FEATURES = 6;
-  private static final int CLASSES = 3;
+  private static final int FEATURES = ThreeClasses.FEATURES;
+  private static final int CLASSES = ThreeClasses.CLASSES;
   private static final Loss LOSS = Loss.softmaxCrossEntropyLoss();
 
   private static Model mlp() {
@@ -55,25 +54,8 @@ class HiDlrOptimizerTest {
         .add(GroupSpec.pattern("head", "03Linear_.*")).build();
   }
 
-  /** Three classes, each the argmax of a linear score of the features; seeded. */
   private static NDArray[] data(NDManager manager, long seed) {
-    Random random = new Random(seed);
-    float[][] x = new float[N][FEATURES];
-    float[] y = new float[N];
-    for (int i = 0; i < N; i++) {
-      double best = Double.NEGATIVE_INFINITY;
-      for (int j = 0; j < FEATURES; j++) {
-        x[i][j] = (float) random.nextGaussian();
-      }
-      for (int c = 0; c < CLASSES; c++) {
-        double score = x[i][c] - 0.5 * x[i][c + 3];
-        if (score > best) {
-          best = score;
-          y[i] = c;
-        }
-      }
-    }
-    return new NDArray[] {manager.create(x), manager.create(y)};
+    return ThreeClasses.data(manager, N, seed);
   }
 
   private static ArrayDataset dataset(NDManager manager, long seed) {

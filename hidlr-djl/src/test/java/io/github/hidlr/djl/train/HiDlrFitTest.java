@@ -22,6 +22,7 @@ import io.github.hidlr.core.tuner.FreezePolicy;
 import io.github.hidlr.core.tuner.TunerConfig;
 import io.github.hidlr.djl.CapturingOptimizer;
 import io.github.hidlr.djl.HiDlrStepper;
+import io.github.hidlr.djl.ThreeClasses;
 import io.github.hidlr.djl.group.GroupSpec;
 import io.github.hidlr.djl.group.ParameterGroups;
 import io.github.hidlr.djl.optim.Optimizers;
@@ -32,15 +33,14 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class HiDlrFitTest {
 
   private static final int N = 192;
-  private static final int FEATURES = 6;
-  private static final int CLASSES = 3;
+  private static final int FEATURES = ThreeClasses.FEATURES;
+  private static final int CLASSES = ThreeClasses.CLASSES;
 
   /** A model, its trainer and stepper, and synthetic data, all seeded. */
   private static final class Run implements AutoCloseable {
@@ -70,24 +70,9 @@ class HiDlrFitTest {
     }
 
     private static ArrayDataset dataset(NDManager manager, long seed) {
-      Random random = new Random(seed);
-      float[][] x = new float[N][FEATURES];
-      float[] y = new float[N];
-      for (int i = 0; i < N; i++) {
-        double best = Double.NEGATIVE_INFINITY;
-        for (int j = 0; j < FEATURES; j++) {
-          x[i][j] = (float) random.nextGaussian();
-        }
-        for (int c = 0; c < CLASSES; c++) {
-          double score = x[i][c] - 0.5 * x[i][c + 3];
-          if (score > best) {
-            best = score;
-            y[i] = c;
-          }
-        }
-      }
-      return new ArrayDataset.Builder().setData(manager.create(x))
-          .optLabels(manager.create(y)).setSampling(32, true).build();
+      NDArray[] xy = ThreeClasses.data(manager, N, seed);
+      return new ArrayDataset.Builder().setData(xy[0]).optLabels(xy[1]).setSampling(32, true)
+          .build();
     }
 
     Map<String, float[]> weights() {
