@@ -172,18 +172,10 @@ public final class HiDlrOptimizer extends Optimizer {
 
   /** Resolves the groups against the model's (now initialised) block. */
   private void start() {
-    Set<String> trainableBefore = new HashSet<>();
-    for (Parameter parameter : block.getParameters().values()) {
-      if (parameter.requiresGradient()) {
-        trainableBefore.add(parameter.getId());
-      }
-    }
     ResolvedGroups groups = groupSpec.resolve(block);
     HiDlrStepper created = HiDlrStepper.detached(capture, groups, config);
-    for (Parameter parameter : block.getParameters().values()) {
-      if (trainableBefore.contains(parameter.getId()) && !parameter.requiresGradient()) {
-        frozenByGroups.add(parameter.getId());
-      }
+    for (String name : groups.frozenByRest()) {
+      frozenByGroups.add(block.getParameters().get(name).getId());
     }
     // Resolution leaves no trainable parameter outside the groups (it fails, groups or freezes).
     Map<String, String> ids = new LinkedHashMap<>();

@@ -39,17 +39,4 @@ public record Reviews(List<String> texts, int[] labels) {
   public int[] labels() {
     return labels.clone();
   }
-
-  /**
-   * The share of the most frequent label: the accuracy of always guessing it.
-   *
-   * @return in {@code [0.5, 1]}
-   */
-  public double majorityShare() {
-    int ones = 0;
-    for (int label : labels) {
-      ones += label;
-    }
-    return Math.max(ones, labels.length - ones) / (double) labels.length;
-  }
 }
