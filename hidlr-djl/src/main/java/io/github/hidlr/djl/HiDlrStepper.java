@@ -37,8 +37,9 @@ import java.util.Objects;
  * StepOutcome outcome = stepper.step(probeData, probeLabels);
  * }</pre>
  *
- * <p>Displacements are written in place into the probed groups' tensors and always restored
- * from the saved {@code w_before}, bit for bit, whatever happens during a probe. Not
+ * <p>Displacements are written in place into the probed groups' tensors, each from the previous
+ * one by the difference of the displacements (no copy); the saved {@code w_before} is restored
+ * bit for bit whatever happens during a probe. Not
  * thread-safe; run it on the thread that trains.
  */
 public final class HiDlrStepper implements AutoCloseable {
@@ -255,26 +256,35 @@ public final class HiDlrStepper implements AutoCloseable {
   void checkGradients() {
     boolean gradMode = JniUtils.isGradMode();
     JniUtils.setGradMode(false);
-    try (NDScope scope = new NDScope()) {
-      scope.suppressNotUsedWarning();
+    try {
+      List<String> names = new ArrayList<>();
+      List<NDArray> gradients = new ArrayList<>();
       for (List<GroupMember> members : groups.membersById().values()) {
         Parameter parameter = members.get(0).parameter();
         if (!parameter.requiresGradient()) {
           continue;
         }
         PtNDArray gradient = JniUtils.getGradient((PtNDArray) parameter.getArray());
-        // A plain sum is enough: NaN and infinities propagate through it.
-        if (gradient != null
-            && !Float.isFinite(gradient.sum().toType(DataType.FLOAT32, false).getFloat())) {
-          clearGradients();
-          throw new NonFiniteUpdateException("the gradient of parameter \""
-              + members.get(0).name() + "\" is not finite: the loss was NaN or infinite, or the"
-              + " gradient exploded. Nothing was changed: the weights were left as they were, the"
-              + " base optimizer's state and the tuner are as before this step, and the"
-              + " gradients were cleared. Check"
-              + " the batch for NaN or infinite values, lower the initial rate, or clip"
-              + " gradients.");
+        if (gradient != null) {
+          names.add(members.get(0).name());
+          gradients.add(gradient);
         }
+      }
+      int bad;
+      try {
+        bad = Tensors.firstNonFinite(gradients);
+      } finally {
+        gradients.forEach(NDArray::close);
+      }
+      if (bad >= 0) {
+        clearGradients();
+        throw new NonFiniteUpdateException("the gradient of parameter \""
+            + names.get(bad) + "\" is not finite: the loss was NaN or infinite, or the"
+            + " gradient exploded. Nothing was changed: the weights were left as they were, the"
+            + " base optimizer's state and the tuner are as before this step, and the"
+            + " gradients were cleared. Check"
+            + " the batch for NaN or infinite values, lower the initial rate, or clip"
+            + " gradients.");
       }
     } finally {
       JniUtils.setGradMode(gradMode);
@@ -291,17 +301,12 @@ public final class HiDlrStepper implements AutoCloseable {
   }
 
   private void checkFinite(List<Replica> replicas) {
-    for (Replica replica : replicas) {
-      float sum;
-      try (NDArray total = replica.delta.sum()) {
-        sum = total.toType(DataType.FLOAT32, false).getFloat();
-      }
-      if (!Float.isFinite(sum)) {
-        throw new NonFiniteUpdateException("the base optimizer's update of parameter "
-            + replica.describe() + " is not finite: the gradient exploded or the loss was NaN."
-            + " The weights were left as they were before this step. Lower the initial rate,"
-            + " clip gradients, or check the data for NaN or infinite values.");
-      }
+    int bad = Tensors.firstNonFinite(replicas.stream().map(r -> r.delta).toList());
+    if (bad >= 0) {
+      throw new NonFiniteUpdateException("the base optimizer's update of parameter "
+          + replicas.get(bad).describe() + " is not finite: the gradient exploded or the loss"
+          + " was NaN. The weights were left as they were before this step. Lower the initial"
+          + " rate, clip gradients, or check the data for NaN or infinite values.");
     }
   }
 
@@ -339,31 +344,44 @@ public final class HiDlrStepper implements AutoCloseable {
      *     the final update of a step does not
      */
     void displace(double[] scales, boolean probing) {
-      boolean same = true;
-      for (int i = 0; i < members.size(); i++) {
-        same &= current[i] == scales[members.get(i).group()];
-      }
-      if (same) {
-        return;
-      }
-      // Invariant: the weight equals w_before − current·Δ; at the origin it is w_before bit
-      // for bit, so the copy can be skipped (every non-probing step).
+      // Invariant: the weight is w_before bit for bit when every current scale is 0, and
+      // w_before − current·Δ otherwise. From one probe point to the next it moves by the
+      // difference of the scales (one multiply-subtract, no copy; equal to the formula up to
+      // a rounding). The origin and the step's final update start from w_before, so the step
+      // leaves exactly w_before − scale·Δ.
       boolean atOrigin = true;
       for (double c : current) {
         atOrigin &= c == 0;
       }
-      if (!atOrigin) {
+      boolean same = true;
+      for (int i = 0; i < members.size(); i++) {
+        same &= current[i] == scales[members.get(i).group()];
+      }
+      if (same && (probing || atOrigin)) {
+        return;
+      }
+      boolean toOrigin = true;
+      for (GroupMember member : members) {
+        toOrigin &= scales[member.group()] == 0;
+      }
+      if (!atOrigin && (toOrigin || !probing)) {
         Tensors.assign(weight, before);
+        Arrays.fill(current, 0);
       } else if (before == null && probing) {
         // Leaving w_before for a probe: keep it (dies with the step's scope).
         before = weight.duplicate();
       }
       if (members.size() == 1 && members.get(0).wholeTensor()) {
         double scale = scales[members.get(0).group()];
-        if (scale != 0) {
-          try (NDArray step = delta.mul((float) scale)) {
+        double move = scale - current[0];
+        if (move != 0 && probing) {
+          try (NDArray step = delta.mul((float) move)) {
             weight.subi(step);
           }
+        } else if (move != 0) {
+          // The step's last use of Δ (the gradient buffer, cleared after the step): scale it
+          // in place instead of allocating a copy.
+          weight.subi(delta.muli((float) move));
         }
         current[0] = scale;
         return;
@@ -373,7 +391,8 @@ public final class HiDlrStepper implements AutoCloseable {
       for (int i = 0; i < members.size(); i++) {
         GroupMember member = members.get(i);
         double scale = scales[member.group()];
-        Arrays.fill(rowScale, (int) member.fromRow(), (int) member.toRow(), (float) scale);
+        Arrays.fill(rowScale, (int) member.fromRow(), (int) member.toRow(),
+            (float) (scale - current[i]));
         current[i] = scale;
       }
       long[] broadcast = new long[shape.dimension()];
@@ -383,7 +402,7 @@ public final class HiDlrStepper implements AutoCloseable {
         scope.suppressNotUsedWarning();
         NDArray column = weight.getManager().create(rowScale)
             .toDevice(weight.getDevice(), false).reshape(new Shape(broadcast));
-        weight.subi(delta.mul(column));
+        weight.subi(probing ? delta.mul(column) : delta.muli(column));
       }
     }
 
