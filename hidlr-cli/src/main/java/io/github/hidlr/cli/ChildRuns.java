@@ -1,0 +1,151 @@
+package io.github.hidlr.cli;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * Runs experiments in child JVMs, {@code jobs} at a time: each child is {@code hidlr run NAME}
+ * with the same profile, seed, output folder, class path and {@code -D}/{@code -Xm} options as
+ * this JVM. A separate process per experiment, not a thread: PyTorch's random generator is
+ * global to a process, so experiments sharing one would draw each other's numbers, and every
+ * result would depend on the timing. In a child, results are bit for bit those of a run on its
+ * own.
+ *
+ * <p>Each child writes its output to {@code out/logs/NAME.log} and its results atomically, as
+ * {@code hidlr run} does; a failing child does not stop the others. Children still running
+ * when this JVM is stopped are destroyed (their staging folders are cleared by the next run).
+ */
+final class ChildRuns {
+
+  /** One experiment that did not finish. */
+  record Failure(String experiment, String reason, Path log) {}
+
+  private ChildRuns() {}
+
+  /**
+   * Runs every experiment, {@code jobs} children at a time, in the given order (a child takes
+   * the next name when one finishes).
+   *
+   * @param experiments names, as {@code hidlr list} gives them
+   * @param options profile, seed and output folder, passed to every child
+   * @param jobs children at a time, at least 1
+   * @param out where each start and end is announced
+   * @return the experiments that failed, in the order they failed; empty if all succeeded
+   * @throws IOException if the log folder cannot be created
+   * @throws InterruptedException if interrupted while waiting (the children are destroyed)
+   */
+  static List<Failure> run(List<String> experiments, CommonOptions options, int jobs,
+      PrintWriter out) throws IOException, InterruptedException {
+    if (jobs < 1) {
+      throw new IllegalArgumentException("--jobs must be at least 1, got " + jobs);
+    }
+    Path logs = options.out().toAbsolutePath().resolve("logs");
+    Files.createDirectories(logs);
+    ConcurrentLinkedQueue<String> queue = new ConcurrentLinkedQueue<>(experiments);
+    List<Failure> failures = new CopyOnWriteArrayList<>();
+    List<Process> running = Collections.synchronizedList(new ArrayList<>());
+    Thread destroyer = new Thread(() -> running.forEach(Process::destroy));
+    Runtime.getRuntime().addShutdownHook(destroyer);
+    List<Thread> workers = new ArrayList<>();
+    try {
+      for (int w = 0; w < Math.min(jobs, experiments.size()); w++) {
+        Thread worker = new Thread(() -> {
+          for (String name = queue.poll(); name != null; name = queue.poll()) {
+            failures.addAll(runOne(name, options, logs.resolve(name + ".log"), running, out));
+          }
+        }, "hidlr-child-runs-" + w);
+        workers.add(worker);
+        worker.start();
+      }
+      for (Thread worker : workers) {
+        worker.join();
+      }
+    } finally {
+      running.forEach(Process::destroy);
+      Runtime.getRuntime().removeShutdownHook(destroyer);
+    }
+    return List.copyOf(failures);
+  }
+
+  private static List<Failure> runOne(String name, CommonOptions options, Path log,
+      List<Process> running, PrintWriter out) {
+    long begin = System.nanoTime();
+    say(out, name + ": started (output in " + log + ")");
+    Process process;
+    try {
+      process = new ProcessBuilder(command(name, options)).redirectErrorStream(true)
+          .redirectOutput(log.toFile()).start();
+    } catch (IOException e) {
+      say(out, name + ": FAILED to start: " + e.getMessage());
+      return List.of(new Failure(name, "could not start: " + e.getMessage(), log));
+    }
+    running.add(process);
+    int code;
+    try {
+      code = process.waitFor();
+    } catch (InterruptedException e) {
+      process.destroy();
+      Thread.currentThread().interrupt();
+      return List.of(new Failure(name, "interrupted", log));
+    } finally {
+      running.remove(process);
+    }
+    double seconds = (System.nanoTime() - begin) / 1e9;
+    if (code == 0) {
+      say(out, String.format(Locale.ROOT, "%s: done in %.1f s", name, seconds));
+      return List.of();
+    }
+    String reason = "exit code " + code + lastLine(log);
+    say(out, String.format(Locale.ROOT, "%s: FAILED after %.1f s (%s)", name, seconds, reason));
+    return List.of(new Failure(name, reason, log));
+  }
+
+  /** {@code java [-D…, -Xm…] -cp CLASSPATH Main run NAME --profile … --no-report}. */
+  static List<String> command(String name, CommonOptions options) {
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    for (String argument : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
+      if (argument.startsWith("-D") || argument.startsWith("-Xmx")
+          || argument.startsWith("-Xms")) {
+        command.add(argument);
+      }
+    }
+    command.add("-cp");
+    command.add(System.getProperty("java.class.path"));
+    command.add(Main.class.getName());
+    command.addAll(List.of("run", name, "--profile", options.profile().label(), "--seed",
+        Long.toString(options.seed()), "--out", options.out().toAbsolutePath().toString(),
+        "--no-report", "--no-progress"));
+    return command;
+  }
+
+  private static String lastLine(Path log) {
+    try {
+      List<String> lines = Files.readAllLines(log);
+      for (int i = lines.size() - 1; i >= 0; i--) {
+        if (!lines.get(i).isBlank()) {
+          return ": " + lines.get(i).strip();
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      // the reason stays the exit code
+    }
+    return "";
+  }
+
+  private static void say(PrintWriter out, String line) {
+    synchronized (out) {
+      out.println(line);
+      out.flush();
+    }
+  }
+}
