@@ -19,10 +19,6 @@ public final class ListCommand implements Callable<Integer> {
     for (Experiment experiment : Experiments.all()) {
       spec.commandLine().getOut().printf("%-16s %s%n", experiment.name(), experiment.description());
     }
-    for (Experiment experiment : Experiments.extra()) {
-      spec.commandLine().getOut().printf("%-16s %s (hidlr run only: not in reproduce yet)%n",
-          experiment.name(), experiment.description());
-    }
     return 0;
   }
 }

@@ -4,6 +4,7 @@ import io.github.hidlr.cli.experiment.Experiment;
 import io.github.hidlr.cli.experiment.Experiments;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -47,8 +48,10 @@ public final class ReproduceCommand implements Callable<Integer> {
         ExperimentRunner.run(experiment, options, out, true);
       }
     } else {
-      failures = ChildRuns.run(Experiments.all().stream().map(Experiment::name).toList(),
-          options, n, out);
+      // Longest first: the last to start is then a short one.
+      failures = ChildRuns.run(Experiments.all().stream()
+          .sorted(Comparator.comparingDouble(Experiment::quickSeconds).reversed())
+          .map(Experiment::name).toList(), options, n, out);
     }
     for (ChildRuns.Failure failure : failures) {
       spec.commandLine().getErr().println("hidlr: " + failure.experiment() + " failed ("

@@ -19,7 +19,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 class ExperimentsTinyTest {
 
   static Stream<Experiment> experiments() {
-    return Stream.concat(Experiments.all().stream(), Experiments.extra().stream());
+    return Experiments.all().stream();
   }
 
   @ParameterizedTest(name = "{0}")

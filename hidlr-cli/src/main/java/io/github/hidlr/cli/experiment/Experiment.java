@@ -28,4 +28,15 @@ public interface Experiment {
    * @throws Exception if the experiment fails
    */
   ExperimentSummary run(ExperimentContext context) throws Exception;
+
+  /**
+   * Roughly how many seconds the quick profile takes on one core. {@code hidlr reproduce
+   * --jobs} starts the longest experiments first (longest-processing-time scheduling), so that
+   * a long one does not start last; only the order of the runs depends on it.
+   *
+   * @return seconds, measured on the 2-core development machine
+   */
+  default double quickSeconds() {
+    return 30;
+  }
 }

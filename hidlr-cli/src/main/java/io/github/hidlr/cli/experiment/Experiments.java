@@ -15,20 +15,9 @@ public final class Experiments {
    */
   public static List<Experiment> all() {
     return List.of(new Functions2dExperiment(), new LoraSyntheticExperiment(),
-        new LoraFinetuneExperiment(),
+        new LoraFinetuneExperiment(), new TextLoraExperiment(),
         new ImageClassificationExperiment(), new MultitaskExperiment(), new NamExperiment(),
         new MoeExperiment());
-  }
-
-  /**
-   * Experiments that {@code hidlr run} knows but {@code hidlr reproduce} does not run yet,
-   * because their budget does not fit it: {@code text-lora} (MiniLM) takes far longer than the
-   * quick profile's few minutes on two cores.
-   *
-   * @return the experiments
-   */
-  public static List<Experiment> extra() {
-    return List.of(new TextLoraExperiment());
   }
 
   /**
@@ -40,9 +29,7 @@ public final class Experiments {
    */
   public static Experiment named(String name) {
     List<String> names = new ArrayList<>();
-    List<Experiment> known = new ArrayList<>(all());
-    known.addAll(extra());
-    for (Experiment experiment : known) {
+    for (Experiment experiment : all()) {
       if (experiment.name().equals(name)) {
         return experiment;
       }

@@ -244,8 +244,8 @@ public final class MethodTrainer {
       Trainer trainer, Task task, Task.Data data, long step, double fraction) {
     try (NDScope scope = new NDScope()) {
       scope.suppressNotUsedWarning();
-      double train = trainer.getLoss().evaluate(new NDList(data.trainY()),
-          trainer.evaluate(new NDList(data.trainX()))).getFloat();
+      double train = trainer.getLoss().evaluate(new NDList(data.trainLossY()),
+          trainer.evaluate(new NDList(data.trainLossX()))).getFloat();
       NDArray prediction = trainer.evaluate(new NDList(data.testX())).singletonOrThrow();
       double test = trainer.getLoss().evaluate(new NDList(data.testY()),
           new NDList(prediction)).getFloat();

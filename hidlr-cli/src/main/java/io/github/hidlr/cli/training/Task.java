@@ -47,8 +47,39 @@ public record Task(
    * @param trainY training labels
    * @param testX test inputs
    * @param testY test labels
+   * @param trainLossX the inputs the training loss is reported on at each checkpoint: all of
+   *     {@code trainX}, or a subset where a pass over the whole set costs more than the
+   *     training itself
+   * @param trainLossY their labels
    */
-  public record Data(NDArray trainX, NDArray trainY, NDArray testX, NDArray testY) {
+  public record Data(NDArray trainX, NDArray trainY, NDArray testX, NDArray testY,
+      NDArray trainLossX, NDArray trainLossY) {
+
+    /**
+     * Train and test arrays; the training loss is reported on the whole training set.
+     *
+     * @param trainX training inputs
+     * @param trainY training labels
+     * @param testX test inputs
+     * @param testY test labels
+     */
+    public Data(NDArray trainX, NDArray trainY, NDArray testX, NDArray testY) {
+      this(trainX, trainY, testX, testY, trainX, trainY);
+    }
+
+    /**
+     * The same data, with the training loss reported on the first {@code n} training examples.
+     *
+     * @param n how many, at least 1
+     * @return the data
+     */
+    public Data trainLossOnFirst(long n) {
+      if (n < 1) {
+        throw new IllegalArgumentException("the training loss needs at least one example");
+      }
+      long m = Math.min(n, trainSize());
+      return new Data(trainX, trainY, testX, testY, trainX.get("0:" + m), trainY.get("0:" + m));
+    }
 
     /**
      * Number of training examples.
