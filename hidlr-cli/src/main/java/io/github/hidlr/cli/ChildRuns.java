@@ -71,7 +71,11 @@ final class ChildRuns {
       }
     } finally {
       running.forEach(Process::destroy);
-      Runtime.getRuntime().removeShutdownHook(destroyer);
+      try {
+        Runtime.getRuntime().removeShutdownHook(destroyer);
+      } catch (IllegalStateException e) {
+        // the JVM is shutting down: the hook runs anyway
+      }
     }
     return List.copyOf(failures);
   }
