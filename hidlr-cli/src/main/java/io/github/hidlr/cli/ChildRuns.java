@@ -53,7 +53,12 @@ final class ChildRuns {
     ConcurrentLinkedQueue<String> queue = new ConcurrentLinkedQueue<>(experiments);
     List<Failure> failures = new CopyOnWriteArrayList<>();
     List<Process> running = Collections.synchronizedList(new ArrayList<>());
-    Thread destroyer = new Thread(() -> running.forEach(Process::destroy));
+    Runnable destroyAll = () -> {
+      synchronized (running) {
+        running.forEach(Process::destroy);
+      }
+    };
+    Thread destroyer = new Thread(destroyAll);
     Runtime.getRuntime().addShutdownHook(destroyer);
     List<Thread> workers = new ArrayList<>();
     try {
@@ -70,7 +75,7 @@ final class ChildRuns {
         worker.join();
       }
     } finally {
-      running.forEach(Process::destroy);
+      destroyAll.run();
       try {
         Runtime.getRuntime().removeShutdownHook(destroyer);
       } catch (IllegalStateException e) {
