@@ -19,6 +19,22 @@ public final class CommonOptions {
   Path out;
 
   /**
+   * Options as the command line would give them.
+   *
+   * @param profile the profile
+   * @param seed the seed
+   * @param out the output folder
+   * @return the options
+   */
+  static CommonOptions of(Profile profile, long seed, Path out) {
+    CommonOptions options = new CommonOptions();
+    options.profile = profile;
+    options.seed = seed;
+    options.out = out;
+    return options;
+  }
+
+  /**
    * The profile.
    *
    * @return the profile

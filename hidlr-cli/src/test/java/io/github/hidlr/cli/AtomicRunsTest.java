@@ -123,11 +123,7 @@ class AtomicRunsTest {
   }
 
   private static CommonOptions tinyOptions(Path out) {
-    CommonOptions options = new CommonOptions();
-    options.profile = Profile.TINY;
-    options.seed = 7;
-    options.out = out;
-    return options;
+    return CommonOptions.of(Profile.TINY, 7, out);
   }
 
   /** Every file's bytes, as ISO-8859-1 text so that maps compare by content. */

@@ -65,10 +65,6 @@ class ChildRunsTest {
   }
 
   private static CommonOptions options(Path out) {
-    CommonOptions options = new CommonOptions();
-    options.profile = Profile.TINY;
-    options.seed = 7;
-    options.out = out;
-    return options;
+    return CommonOptions.of(Profile.TINY, 7, out);
   }
 }
