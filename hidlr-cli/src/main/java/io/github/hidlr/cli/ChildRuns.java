@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 
@@ -65,7 +66,8 @@ final class ChildRuns {
       for (int w = 0; w < Math.min(jobs, experiments.size()); w++) {
         Thread worker = new Thread(() -> {
           for (String name = queue.poll(); name != null; name = queue.poll()) {
-            failures.addAll(runOne(name, options, logs.resolve(name + ".log"), running, out));
+            runOne(name, options, logs.resolve(name + ".log"), running, out)
+                .ifPresent(failures::add);
           }
         }, "hidlr-child-runs-" + w);
         workers.add(worker);
@@ -75,6 +77,7 @@ final class ChildRuns {
         worker.join();
       }
     } finally {
+      queue.clear();
       destroyAll.run();
       try {
         Runtime.getRuntime().removeShutdownHook(destroyer);
@@ -85,7 +88,8 @@ final class ChildRuns {
     return List.copyOf(failures);
   }
 
-  private static List<Failure> runOne(String name, CommonOptions options, Path log,
+  /** Runs one child to its end; the failure, if it failed. */
+  private static Optional<Failure> runOne(String name, CommonOptions options, Path log,
       List<Process> running, PrintWriter out) {
     long begin = System.nanoTime();
     say(out, name + ": started (output in " + log + ")");
@@ -95,7 +99,7 @@ final class ChildRuns {
           .redirectOutput(log.toFile()).start();
     } catch (IOException e) {
       say(out, name + ": FAILED to start: " + e.getMessage());
-      return List.of(new Failure(name, "could not start: " + e.getMessage(), log));
+      return Optional.of(new Failure(name, "could not start: " + e.getMessage(), log));
     }
     running.add(process);
     int code;
@@ -104,18 +108,18 @@ final class ChildRuns {
     } catch (InterruptedException e) {
       process.destroy();
       Thread.currentThread().interrupt();
-      return List.of(new Failure(name, "interrupted", log));
+      return Optional.of(new Failure(name, "interrupted", log));
     } finally {
       running.remove(process);
     }
     double seconds = (System.nanoTime() - begin) / 1e9;
     if (code == 0) {
       say(out, String.format(Locale.ROOT, "%s: done in %.1f s", name, seconds));
-      return List.of();
+      return Optional.empty();
     }
     String reason = "exit code " + code + lastLine(log);
     say(out, String.format(Locale.ROOT, "%s: FAILED after %.1f s (%s)", name, seconds, reason));
-    return List.of(new Failure(name, reason, log));
+    return Optional.of(new Failure(name, reason, log));
   }
 
   /** {@code java [-D…, -Xm…] -cp CLASSPATH Main run NAME --profile … --no-report}. */
