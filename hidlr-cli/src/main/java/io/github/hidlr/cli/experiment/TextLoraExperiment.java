@@ -68,10 +68,10 @@ public final class TextLoraExperiment implements Experiment {
     return "text-lora";
   }
 
-  /** {@inheritDoc} 364 s in a quick reproduce with {@code --jobs 2}. */
+  /** {@inheritDoc} 208 s in a quick reproduce with {@code --jobs 2}. */
   @Override
   public double quickSeconds() {
-    return 360;
+    return 210;
   }
 
   @Override
