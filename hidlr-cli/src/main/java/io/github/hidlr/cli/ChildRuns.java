@@ -14,44 +14,70 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
- * Runs experiments in child JVMs, {@code jobs} at a time: each child is {@code hidlr run NAME}
- * with the same profile, seed, output folder, class path and {@code -D}/{@code -Xm} options as
- * this JVM. A separate process per experiment, not a thread: PyTorch's random generator is
- * global to a process, so experiments sharing one would draw each other's numbers, and every
- * result would depend on the timing. In a child, results are bit for bit those of a run on its
- * own.
+ * Runs {@code hidlr} commands in child JVMs, {@code jobs} at a time: each child is one
+ * experiment ({@code hidlr run NAME}, for {@code hidlr reproduce --jobs}) or one experiment and
+ * seed of a study ({@code hidlr study --part}, for {@code hidlr study --jobs}), with the class
+ * path and {@code -D}/{@code -Xm} options of this JVM. A separate process per run, not a
+ * thread: PyTorch's random generator is global to a process, so runs sharing one would draw
+ * each other's numbers, and every result would depend on the timing. In a child, results are
+ * bit for bit those of a run on its own.
  *
- * <p>Each child writes its output to {@code out/logs/NAME.log} and its results atomically, as
+ * <p>Each child writes its output to {@code logs/LABEL.log} and its results atomically, as
  * {@code hidlr run} does; a failing child does not stop the others. Children still running
  * when this JVM is stopped are destroyed (their staging folders are cleared by the next run).
  */
 final class ChildRuns {
 
-  /** One experiment that did not finish. */
-  record Failure(String experiment, String reason, Path log) {}
+  /**
+   * One child: {@code hidlr ARGUMENTS}, its output in {@code logs/LABEL.log}.
+   *
+   * @param label names the run in messages and its log file
+   * @param arguments the command line after {@code hidlr}
+   */
+  record Job(String label, List<String> arguments) {
+    Job {
+      arguments = List.copyOf(arguments);
+    }
+  }
+
+  /** One child that did not finish. */
+  record Failure(String label, String reason, Path log) {}
 
   private ChildRuns() {}
 
   /**
-   * Runs every experiment, {@code jobs} children at a time, in the given order (a child takes
-   * the next name when one finishes).
+   * One experiment as {@code hidlr run} runs it, with the profile, seed and output folder of
+   * {@code options}, writing no report and drawing no progress bars.
    *
-   * @param experiments names, as {@code hidlr list} gives them
-   * @param options profile, seed and output folder, passed to every child
+   * @param name the experiment's name, as {@code hidlr list} gives it
+   * @param options profile, seed and output folder
+   * @return the child
+   */
+  static Job experiment(String name, CommonOptions options) {
+    return new Job(name, List.of("run", name, "--profile", options.profile().label(), "--seed",
+        Long.toString(options.seed()), "--out", options.out().toAbsolutePath().toString(),
+        "--no-report", "--no-progress"));
+  }
+
+  /**
+   * Runs every child, {@code jobs} at a time, in the given order (a worker takes the next one
+   * when its child finishes).
+   *
+   * @param children the children
+   * @param logs the folder of the logs, created if needed
    * @param jobs children at a time, at least 1
    * @param out where each start and end is announced
-   * @return the experiments that failed, in the order they failed; empty if all succeeded
+   * @return the children that failed, in the order they failed; empty if all succeeded
    * @throws IOException if the log folder cannot be created
    * @throws InterruptedException if interrupted while waiting (the children are destroyed)
    */
-  static List<Failure> run(List<String> experiments, CommonOptions options, int jobs,
-      PrintWriter out) throws IOException, InterruptedException {
+  static List<Failure> run(List<Job> children, Path logs, int jobs, PrintWriter out)
+      throws IOException, InterruptedException {
     if (jobs < 1) {
       throw new IllegalArgumentException("--jobs must be at least 1, got " + jobs);
     }
-    Path logs = options.out().toAbsolutePath().resolve("logs");
     Files.createDirectories(logs);
-    ConcurrentLinkedQueue<String> queue = new ConcurrentLinkedQueue<>(experiments);
+    ConcurrentLinkedQueue<Job> queue = new ConcurrentLinkedQueue<>(children);
     List<Failure> failures = new CopyOnWriteArrayList<>();
     List<Process> running = Collections.synchronizedList(new ArrayList<>());
     Runnable destroyAll = () -> {
@@ -63,10 +89,10 @@ final class ChildRuns {
     Runtime.getRuntime().addShutdownHook(destroyer);
     List<Thread> workers = new ArrayList<>();
     try {
-      for (int w = 0; w < Math.min(jobs, experiments.size()); w++) {
+      for (int w = 0; w < Math.min(jobs, children.size()); w++) {
         Thread worker = new Thread(() -> {
-          for (String name = queue.poll(); name != null; name = queue.poll()) {
-            runOne(name, options, logs.resolve(name + ".log"), running, out)
+          for (Job job = queue.poll(); job != null; job = queue.poll()) {
+            runOne(job, logs.resolve(job.label() + ".log"), running, out)
                 .ifPresent(failures::add);
           }
         }, "hidlr-child-runs-" + w);
@@ -89,13 +115,14 @@ final class ChildRuns {
   }
 
   /** Runs one child to its end; the failure, if it failed. */
-  private static Optional<Failure> runOne(String name, CommonOptions options, Path log,
-      List<Process> running, PrintWriter out) {
+  private static Optional<Failure> runOne(Job job, Path log, List<Process> running,
+      PrintWriter out) {
+    String name = job.label();
     long begin = System.nanoTime();
     say(out, name + ": started (output in " + log + ")");
     Process process;
     try {
-      process = new ProcessBuilder(command(name, options)).redirectErrorStream(true)
+      process = new ProcessBuilder(command(job)).redirectErrorStream(true)
           .redirectOutput(log.toFile()).start();
     } catch (IOException e) {
       say(out, name + ": FAILED to start: " + e.getMessage());
@@ -122,8 +149,8 @@ final class ChildRuns {
     return Optional.of(new Failure(name, reason, log));
   }
 
-  /** {@code java [-D…, -Xm…] -cp CLASSPATH Main run NAME --profile … --no-report}. */
-  static List<String> command(String name, CommonOptions options) {
+  /** {@code java [-D…, -Xm…] -cp CLASSPATH Main ARGUMENTS}. */
+  static List<String> command(Job job) {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     for (String argument : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
@@ -135,9 +162,7 @@ final class ChildRuns {
     command.add("-cp");
     command.add(System.getProperty("java.class.path"));
     command.add(Main.class.getName());
-    command.addAll(List.of("run", name, "--profile", options.profile().label(), "--seed",
-        Long.toString(options.seed()), "--out", options.out().toAbsolutePath().toString(),
-        "--no-report", "--no-progress"));
+    command.addAll(job.arguments());
     return command;
   }
 

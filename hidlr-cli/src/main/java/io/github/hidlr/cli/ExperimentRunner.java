@@ -77,7 +77,7 @@ final class ExperimentRunner {
     List<List<ResultRow>> rowsPerSeed = new ArrayList<>();
     Set<List<Long>> seedSets = new LinkedHashSet<>();
     for (Path folder : folders) {
-      SummaryJson json = read(folder.resolve("summary.json"));
+      SummaryJson json = readSummary(folder.resolve("summary.json"));
       summaries.add(json.toSummary());
       String name = json.experiment();
       descriptions.put(name, order.contains(name) ? Experiments.named(name).description() : "");
@@ -88,7 +88,7 @@ final class ExperimentRunner {
       for (long seed : seeds) {
         Path seedSummary = folder.resolve("seed-" + seed).resolve("summary.json");
         if (seeds.size() > 1 && Files.isRegularFile(seedSummary)) {
-          perSeed.add(read(seedSummary).results());
+          perSeed.add(readSummary(seedSummary).results());
         }
       }
       if (perSeed.isEmpty()) {
@@ -117,7 +117,14 @@ final class ExperimentRunner {
     }
   }
 
-  private static SummaryJson read(Path file) {
+  /**
+   * An experiment's {@code summary.json}.
+   *
+   * @param file the file
+   * @return its contents
+   * @throws IllegalArgumentException if it cannot be read, naming the command that rewrites it
+   */
+  static SummaryJson readSummary(Path file) {
     try {
       return RunOutput.JSON.readValue(file.toFile(), SummaryJson.class);
     } catch (IOException e) {

@@ -51,12 +51,13 @@ public final class ReproduceCommand implements Callable<Integer> {
       // Longest first: the last to start is then a short one.
       failures = ChildRuns.run(Experiments.all().stream()
           .sorted(Comparator.comparingDouble(Experiment::quickSeconds).reversed())
-          .map(Experiment::name).toList(), options, n, out);
+          .map(e -> ChildRuns.experiment(e.name(), options)).toList(),
+          options.out().toAbsolutePath().resolve("logs"), n, out);
     }
     for (ChildRuns.Failure failure : failures) {
-      spec.commandLine().getErr().println("hidlr: " + failure.experiment() + " failed ("
+      spec.commandLine().getErr().println("hidlr: " + failure.label() + " failed ("
           + failure.reason() + "); its output is in " + failure.log() + ", and earlier results"
-          + " of it, if any, were kept. Rerun it with './hidlr run " + failure.experiment()
+          + " of it, if any, were kept. Rerun it with './hidlr run " + failure.label()
           + "'.");
     }
     Path report = ExperimentRunner.rebuildReport(options.out());

@@ -3,14 +3,15 @@ package io.github.hidlr.cli;
 import io.github.hidlr.cli.experiment.Experiment;
 import io.github.hidlr.cli.experiment.ExperimentContext;
 import io.github.hidlr.cli.experiment.Experiments;
-import io.github.hidlr.cli.report.ExperimentSummary;
 import io.github.hidlr.cli.report.ResultRow;
 import io.github.hidlr.cli.report.RunOutput;
 import io.github.hidlr.cli.study.PolicyStudy;
 import io.github.hidlr.cli.study.StudyWriter;
 import io.github.hidlr.cli.training.Policy;
+import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
@@ -53,6 +54,15 @@ public final class StudyCommand implements Callable<Integer> {
       description = "output folder (default: ${DEFAULT-VALUE})")
   Path out;
 
+  @Option(names = "--jobs", description = "runs (one experiment and seed each) at once, each in"
+      + " its own process on one core (default: the cores, at most "
+      + ReproduceCommand.MAX_DEFAULT_JOBS + "; 1 runs them one by one in this process)")
+  Integer jobs;
+
+  /** Set for the children of {@code --jobs}: run, write each summary, and analyse nothing. */
+  @Option(names = "--part", hidden = true, description = "only run; write no table")
+  boolean part;
+
   @Spec
   CommandSpec spec;
 
@@ -72,16 +82,43 @@ public final class StudyCommand implements Callable<Integer> {
           + " matches " + experiments + "; known: " + Experiments.all().stream()
           .map(Experiment::name).toList());
     }
+    PrintWriter said = spec.commandLine().getOut();
+    int n = part ? 1 : jobs != null ? jobs
+        : Math.min(Runtime.getRuntime().availableProcessors(), ReproduceCommand.MAX_DEFAULT_JOBS);
+    if (n < 1) {
+      throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+          "--jobs must be at least 1, got " + n);
+    }
+    if (n == 1) {
+      for (long seed : seeds) {
+        for (Experiment experiment : runs) {
+          RunOutput output = new RunOutput(folder(seed, experiment));
+          experiment.run(new ExperimentContext(profile, seed, output, !part, chosen));
+          said.printf("study: %s seed %d done%n", experiment.name(), seed);
+          said.flush();
+        }
+      }
+      if (part) {
+        return 0;
+      }
+    } else {
+      List<ChildRuns.Failure> failures = ChildRuns.run(children(runs, chosen),
+          out.toAbsolutePath().resolve("logs"), n, said);
+      for (ChildRuns.Failure failure : failures) {
+        spec.commandLine().getErr().println("hidlr: study run " + failure.label() + " failed ("
+            + failure.reason() + "); its output is in " + failure.log() + ".");
+      }
+      if (!failures.isEmpty()) {
+        return 1;
+      }
+    }
+    // Both ways, the table is made from the summaries the runs wrote.
     List<List<ResultRow>> rowsPerSeed = new ArrayList<>();
     for (long seed : seeds) {
       List<ResultRow> rows = new ArrayList<>();
       for (Experiment experiment : runs) {
-        RunOutput output = new RunOutput(out.resolve("seed-" + seed).resolve(experiment.name()));
-        ExperimentSummary summary = experiment.run(
-            new ExperimentContext(profile, seed, output, true, chosen));
-        rows.addAll(summary.results());
-        spec.commandLine().getOut().printf("study: %s seed %d done%n", experiment.name(), seed);
-        spec.commandLine().getOut().flush();
+        rows.addAll(ExperimentRunner.readSummary(folder(seed, experiment)
+            .resolve("summary.json")).results());
       }
       rowsPerSeed.add(rows);
     }
@@ -91,8 +128,29 @@ public final class StudyCommand implements Callable<Integer> {
         + " --policies " + chosen.stream().map(Policy::name).collect(Collectors.joining(","))
         + (experiments == null ? "" : " --experiments " + String.join(",", experiments));
     Path md = StudyWriter.write(new RunOutput(out), study, rowsPerSeed, command);
-    spec.commandLine().getOut().println(StudyWriter.markdown(study, command));
-    spec.commandLine().getOut().println("study: " + md);
+    said.println(StudyWriter.markdown(study, command));
+    said.println("study: " + md);
     return 0;
+  }
+
+  private Path folder(long seed, Experiment experiment) {
+    return out.resolve("seed-" + seed).resolve(experiment.name());
+  }
+
+  /** One {@code study --part} child per experiment and seed, the longest experiments first. */
+  private List<ChildRuns.Job> children(List<Experiment> runs, List<Policy> chosen) {
+    List<ChildRuns.Job> children = new ArrayList<>();
+    List<Experiment> longestFirst = runs.stream()
+        .sorted(Comparator.comparingDouble(Experiment::quickSeconds).reversed()).toList();
+    for (Experiment experiment : longestFirst) {
+      for (long seed : seeds) {
+        children.add(new ChildRuns.Job("seed-" + seed + "-" + experiment.name(), List.of(
+            "study", "--part", "--profile", profile.label(), "--seeds", Long.toString(seed),
+            "--experiments", experiment.name(), "--policies",
+            chosen.stream().map(Policy::name).collect(Collectors.joining(",")),
+            "--out", out.toAbsolutePath().toString())));
+      }
+    }
+    return children;
   }
 }

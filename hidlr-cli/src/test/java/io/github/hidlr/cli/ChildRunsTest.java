@@ -28,11 +28,12 @@ class ChildRunsTest {
 
     StringWriter said = new StringWriter();
     List<ChildRuns.Failure> failures = ChildRuns.run(
-        List.of("no-such-experiment", "functions-2d"), options(children), 2,
-        new PrintWriter(said));
+        List.of(ChildRuns.experiment("no-such-experiment", options(children)),
+            ChildRuns.experiment("functions-2d", options(children))),
+        children.resolve("logs"), 2, new PrintWriter(said));
 
     assertThat(failures).singleElement().satisfies(f -> {
-      assertThat(f.experiment()).isEqualTo("no-such-experiment");
+      assertThat(f.label()).isEqualTo("no-such-experiment");
       assertThat(f.reason()).startsWith("exit code 2").contains("no-such-experiment");
       assertThat(f.log()).exists();
     });
@@ -49,7 +50,8 @@ class ChildRunsTest {
   @Test
   void lessThanOneJobIsRefusedBeforeAnythingStarts(@TempDir Path dir) {
     org.assertj.core.api.Assertions.assertThatThrownBy(() -> ChildRuns.run(
-        List.of("functions-2d"), options(dir), 0, new PrintWriter(new StringWriter())))
+        List.of(ChildRuns.experiment("functions-2d", options(dir))), dir.resolve("logs"), 0,
+        new PrintWriter(new StringWriter())))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("--jobs");
     assertThat(dir.resolve("logs")).doesNotExist();
   }
