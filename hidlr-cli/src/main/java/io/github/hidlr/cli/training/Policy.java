@@ -41,6 +41,13 @@ public record Policy(String name, String mechanisms, Supplier<TunerConfig.Builde
   public static final Policy DEFAULT = new Policy("hi-dlr",
       "paper + log-rate EMA + smoothed joint scale + uphill fits shrink + cooldown over the"
           + " last fifth", TunerConfig::hiDlr, Horizon.COOLDOWN);
+  /**
+   * The default with the rate EMA's initialisation bias corrected
+   * ({@link TunerConfig.Builder#optBiasCorrection}): a candidate for the default.
+   */
+  public static final Policy BIAS_CORRECTED = new Policy("hi-dlr-bc",
+      "hi-dlr + bias-corrected rate EMA (η0 does not count as a fit)",
+      () -> TunerConfig.hiDlr().optBiasCorrection(true), Horizon.COOLDOWN);
   /** The paper's own rule, {@link TunerConfig#paper()}. */
   public static final Policy PAPER = new Policy("hi-dlr-paper",
       "the paper's rule (ALGORITHM.md §4)", TunerConfig::paper, Horizon.CONSTANT);
@@ -114,7 +121,7 @@ public record Policy(String name, String mechanisms, Supplier<TunerConfig.Builde
    * @return the policies
    */
   public static List<Policy> all() {
-    return List.of(DEFAULT, PAPER, NO_BUDGET, LINEAR, DIRECT, JOINT_ONLY, UPHILL_ONLY,
+    return List.of(DEFAULT, PAPER, BIAS_CORRECTED, NO_BUDGET, LINEAR, DIRECT, JOINT_ONLY, UPHILL_ONLY,
         DEFAULT_COSINE, LINEAR_COSINE, LINEAR_COOLDOWN, CANDIDATE, CANDIDATE_COSINE, HELD_OUT, HELD_OUT_COOLDOWN);
   }
 

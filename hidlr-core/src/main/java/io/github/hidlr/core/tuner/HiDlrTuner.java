@@ -338,7 +338,7 @@ public final class HiDlrTuner {
   private double[] updateWithJointCandidates(LossProbe probe, QuadraticFit fit,
       Rejection[] rejections, double[] candidates) {
     int m = active.length;
-    double gamma = config.rateSmoothing();
+    double weight = newWeight();
     double[] targets = new double[m];
     for (int i = 0; i < m; i++) {
       double current = estimates[active[i]];
@@ -346,7 +346,7 @@ public final class HiDlrTuner {
         targets[i] = clip(candidates[i], current);
       } else if (uphill(fit.b()[i], rejections[i])) {
         targets[i] = config.smoothing() == Smoothing.LOG_RATE_EMA ? current / config.clip()
-            : current * (uphillFactor() - gamma) / (1 - gamma);
+            : current * (uphillFactor() - (1 - weight)) / weight;
       } else {
         targets[i] = current;
       }
@@ -358,7 +358,7 @@ public final class HiDlrTuner {
       double target = clip(alpha * targets[i], estimates[k]);
       estimates[k] = bound(config.smoothing() == Smoothing.LOG_RATE_EMA
           ? estimates[k] * smoothed(target / estimates[k])
-          : gamma * estimates[k] + (1 - gamma) * target);
+          : (1 - weight) * estimates[k] + weight * target);
     }
     return new double[] {search[0], alpha};
   }
@@ -400,20 +400,36 @@ public final class HiDlrTuner {
         : config.rateSmoothing();
   }
 
+  /**
+   * The weight of the current probe's observation in the rate EMA: {@code 1 − γ}, or with
+   * {@link TunerConfig#biasCorrection()} {@code (1 − γ)/(1 − γ^n)} at the {@code n}-th probe
+   * (1 at the first).
+   */
+  private double newWeight() {
+    double gamma = smoothing();
+    double weight = 1 - gamma;
+    if (config.biasCorrection() && probes > 0) {
+      weight /= 1 - Math.pow(gamma, probes);
+    }
+    return Math.min(weight, 1);
+  }
+
   private double uphillFactor() {
+    double weight = newWeight();
     double shrink = config.smoothing() == Smoothing.LOG_RATE_EMA ? smoothed(1 / config.clip())
-        : smoothing() + (1 - smoothing()) / config.clip();
+        : (1 - weight) + weight / config.clip();
     return Math.max(shrink, 0.5);
   }
 
   /**
    * The factor by which the estimate moves toward a target at {@code ratio × ê}:
-   * {@code γ + (1 − γ) ratio}, or {@code ratio^(1−γ)} for {@link Smoothing#LOG_RATE_EMA}.
+   * {@code (1 − w) + w ratio}, or {@code ratio^w} for {@link Smoothing#LOG_RATE_EMA}, with
+   * {@code w} the weight of the new observation ({@code 1 − γ} without bias correction).
    */
   private double smoothed(double ratio) {
-    double gamma = smoothing();
-    return config.smoothing() == Smoothing.LOG_RATE_EMA ? Math.pow(ratio, 1 - gamma)
-        : gamma + (1 - gamma) * ratio;
+    double weight = newWeight();
+    return config.smoothing() == Smoothing.LOG_RATE_EMA ? Math.pow(ratio, weight)
+        : (1 - weight) + weight * ratio;
   }
 
   /**
@@ -561,8 +577,8 @@ public final class HiDlrTuner {
     } else if (config.smoothing() == Smoothing.LOG_RATE_EMA) {
       target = previous * smoothed(clip(candidate, previous) / previous);
     } else {
-      double gamma = config.rateSmoothing();
-      target = gamma * previous + (1 - gamma) * clip(candidate, previous);
+      double weight = newWeight();
+      target = (1 - weight) * previous + weight * clip(candidate, previous);
     }
     estimates[k] = bound(target);
   }

@@ -81,6 +81,7 @@ public final class TunerConfig {
   private final FreezePolicy freeze;
   private final JointScale jointScale;
   private final boolean uphillShrinks;
+  private final boolean biasCorrection;
 
   private TunerConfig(Builder b) {
     this.preset = b.preset;
@@ -104,6 +105,7 @@ public final class TunerConfig {
     this.freeze = b.freeze;
     this.jointScale = b.jointScale;
     this.uphillShrinks = b.uphillShrinks;
+    this.biasCorrection = b.biasCorrection;
   }
 
   /**
@@ -124,6 +126,16 @@ public final class TunerConfig {
    */
   public boolean uphillShrinks() {
     return uphillShrinks;
+  }
+
+  /**
+   * Whether the rate EMA corrects its initialisation bias (see {@link
+   * Builder#optBiasCorrection}).
+   *
+   * @return true when enabled
+   */
+  public boolean biasCorrection() {
+    return biasCorrection;
   }
 
   /**
@@ -398,6 +410,7 @@ public final class TunerConfig {
     map.put("freezePatience", Integer.toString(freeze.patience()));
     map.put("jointScale", jointScale.name());
     map.put("uphillShrinks", Boolean.toString(uphillShrinks));
+    map.put("biasCorrection", Boolean.toString(biasCorrection));
     return Collections.unmodifiableMap(map);
   }
 
@@ -442,6 +455,7 @@ public final class TunerConfig {
           case "freezePatience" -> b.freezePatience = Integer.parseInt(value);
           case "jointScale" -> b.optJointScale(JointScale.valueOf(value));
           case "uphillShrinks" -> b.optUphillShrinks(parseBoolean(value));
+          case "biasCorrection" -> b.optBiasCorrection(parseBoolean(value));
           default -> throw new IllegalArgumentException("unknown configuration key \"" + key
               + "\"; known keys: " + builder().setInitialRate(1).build().toMap().keySet());
         }
@@ -506,6 +520,7 @@ public final class TunerConfig {
     private int freezePatience = 1;
     private JointScale jointScale = JointScale.OFF;
     private boolean uphillShrinks;
+    private boolean biasCorrection;
 
     private Builder(Preset preset) {
       this.preset = preset;
@@ -774,6 +789,28 @@ public final class TunerConfig {
     }
 
     /**
+     * The rate EMA corrects its initialisation bias, as Adam corrects its moments (an hidlr
+     * addition, off in every preset). The EMA {@code ê_n = γ ê_(n−1) + (1 − γ) c_n} (in log
+     * space for {@link Smoothing#LOG_RATE_EMA}) starts from {@code η0} as if {@code η0} were
+     * the average of infinitely many earlier fits: after {@code n} probes {@code η0} still
+     * weighs {@code γ^n} (0.35 after 10 probes with {@code γ = 0.9}), so a rate that starts
+     * 10× off needs dozens of probes to get there (a short run may end before). With the
+     * correction the weight of the {@code n}-th observation is {@code (1 − γ)/(1 − γ^n)}
+     * instead of {@code 1 − γ}: the first fit is taken whole (still clipped to
+     * {@code [ê/ρ, ρ ê]}), and the weights tend to {@code 1 − γ} as {@code n} grows, which is
+     * exactly the EMA of the fits alone, {@code η0} not counted. It applies to every smoothed
+     * move of a probe (the fit, the smoothed joint scale, an uphill shrink), with {@code n} the
+     * number of probes so far; not to {@link Smoothing#MOMENT_EMA}. No extra forward pass.
+     *
+     * @param enabled whether the rate EMA corrects its initialisation bias
+     * @return this builder
+     */
+    public Builder optBiasCorrection(boolean enabled) {
+      this.biasCorrection = enabled;
+      return this;
+    }
+
+    /**
      * Validates the combination and builds.
      *
      * @return the configuration
@@ -797,6 +834,10 @@ public final class TunerConfig {
       if (smoothing == Smoothing.MOMENT_EMA && jointScale == JointScale.CANDIDATE) {
         throw new IllegalArgumentException("the CANDIDATE joint scale corrects the rate EMA's"
             + " candidates: use it with Smoothing.RATE_EMA, or DIRECT/SMOOTHED with MOMENT_EMA");
+      }
+      if (smoothing == Smoothing.MOMENT_EMA && biasCorrection) {
+        throw new IllegalArgumentException("bias correction applies to the rate EMA (RATE_EMA"
+            + " or LOG_RATE_EMA), not to the moment EMA (CDAT): turn one of them off");
       }
       if (smoothing == Smoothing.MOMENT_EMA && scheme == ProbeScheme.Kind.FULL) {
         throw new IllegalArgumentException("the moment EMA (CDAT) averages the diagonal a_k,"

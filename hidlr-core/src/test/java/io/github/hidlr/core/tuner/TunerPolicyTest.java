@@ -159,6 +159,58 @@ class TunerPolicyTest {
   }
 
   @Test
+  void biasCorrectionTakesTheFirstFitWholeThenAveragesTheFitsAloneWithoutEta0() {
+    double gamma = 0.9;
+    HiDlrTuner tuner = HiDlrTuner.create(TunerConfig.paper().setInitialRate(0.1).optClip(2)
+        .optRateSmoothing(gamma).optSmoothing(Smoothing.LOG_RATE_EMA).optBiasCorrection(true)
+        .build(), GroupLayout.single("all", 3));
+    double[] candidates = {0.15, 0.12, 0.18, 0.16};
+    for (int n = 1; n <= candidates.length; n++) {
+      tuner.probe(separable(new double[] {candidates[n - 1]}, new double[] {1}));
+      // The EMA of the fits alone: log ê_n = Σ_i γ^(n−i) (1 − γ) log c_i / (1 − γ^n).
+      double log = 0;
+      for (int i = 1; i <= n; i++) {
+        log += Math.pow(gamma, n - i) * (1 - gamma) * Math.log(candidates[i - 1]);
+      }
+      double expected = Math.exp(log / (1 - Math.pow(gamma, n)));
+      assertThat(tuner.estimates()[0]).as("ê after %d probes", n)
+          .isCloseTo(expected, within(1e-12));
+    }
+    assertThat(tuner.state().probes()).isEqualTo(candidates.length);
+  }
+
+  @Test
+  void biasCorrectionReachesARateTenTimesAwayInAThirdOfTheProbes() {
+    // Without: ×2^0.1 per probe, log2(10)/0.1 → 34 probes. With: ×2, ×2^0.53, ×2^0.37, …
+    assertThat(probesToReach(false)).isEqualTo(34);
+    assertThat(probesToReach(true)).isEqualTo(10);
+  }
+
+  /** Probes until ê ≥ 0.5 from η0 = 0.05 when every fit says 1 (clip ρ = 2, γ = 0.9). */
+  private static int probesToReach(boolean biasCorrection) {
+    HiDlrTuner tuner = HiDlrTuner.create(TunerConfig.paper().setInitialRate(0.05).optClip(2)
+        .optRateSmoothing(0.9).optSmoothing(Smoothing.LOG_RATE_EMA)
+        .optBiasCorrection(biasCorrection).build(), GroupLayout.single("all", 3));
+    int probes = 0;
+    while (tuner.estimates()[0] < 0.5) {
+      tuner.probe(separable(new double[] {1}, new double[] {1}));
+      probes++;
+    }
+    return probes;
+  }
+
+  @Test
+  void biasCorrectionIsForTheRateEmaOnly() {
+    assertThatThrownBy(() -> TunerConfig.cdat().setInitialRate(0.1).optBiasCorrection(true)
+        .build()).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("moment EMA");
+    TunerConfig config = TunerConfig.hiDlr().setInitialRate(0.1).optBiasCorrection(true)
+        .build();
+    assertThat(TunerConfig.fromMap(config.toMap()).biasCorrection()).isTrue();
+    assertThat(TunerConfig.hiDlr().setInitialRate(0.1).build().biasCorrection()).isFalse();
+  }
+
+  @Test
   void fixedRatesNeverProbe() {
     // ρ = 1 pins every rate (LoRA+, manual rates, schedules): a probe could change nothing.
     HiDlrTuner tuner = HiDlrTuner.create(TunerConfig.paper().setInitialRate(0.1)
