@@ -6,11 +6,12 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
 import java.util.List;
 
 /**
- * In-place tensor copies that are safe on DJL's PyTorch engine, and a finiteness check of
- * many tensors with a single read-back.
+ * In-place tensor copies and scalar constants that are safe on DJL's PyTorch engine, and a
+ * finiteness check of many tensors with a single read-back.
  *
  * <p>Why not {@code NDArray.copyTo}: on PyTorch it goes through {@code set(ByteBuffer)} with a
  * direct buffer over the source's memory, which can leave the destination aliasing the source
@@ -22,6 +23,29 @@ public final class Tensors {
   private static final NDIndex ALL = new NDIndex("...");
 
   private Tensors() {}
+
+  /**
+   * A scalar ({@code shape ()}) of {@code like}'s type, device and manager whose memory
+   * PyTorch owns: use it in place of a {@code Number} argument ({@code x.mul(c)},
+   * {@code x.div(c)}) in a forward pass that autograd records.
+   *
+   * <p>Why: DJL's {@code x.mul(2f)} wraps the 2 in a 4-byte Java direct buffer
+   * ({@code torch::from_blob}, no copy), runs the op and closes the scalar at once, which
+   * lets the buffer be garbage-collected. PyTorch's {@code mul} and {@code div} keep that
+   * scalar for the backward pass, so a garbage collection between forward and backward frees
+   * memory that backward then reads: the gradient is multiplied by whatever lies there. It
+   * happens rarely (a collection must fall in that window) and silently; forcing one turns the
+   * gradient of {@code sum(2w)} into the value a later allocation wrote (ScalarConstantTest).
+   * A scalar made by {@code NDManager.full} is allocated by PyTorch and reference-counted, so
+   * the backward pass keeps it alive.
+   *
+   * @param like the array the constant will meet
+   * @param value the value
+   * @return the scalar, attached to {@code like}'s manager
+   */
+  public static NDArray constant(NDArray like, double value) {
+    return like.getManager().full(new Shape(), (float) value, like.getDataType());
+  }
 
   /**
    * {@code destination ← source}, element-wise, in the destination's storage. Temporary views

@@ -13,7 +13,6 @@ import ai.djl.nn.core.Linear;
 import ai.djl.training.DefaultTrainingConfig;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.Trainer;
-import ai.djl.training.loss.Loss;
 import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.Tracker;
 import io.github.hidlr.core.tuner.ProbeReport;
@@ -21,6 +20,7 @@ import io.github.hidlr.core.tuner.TunerConfig;
 import io.github.hidlr.djl.group.GroupSpec;
 import io.github.hidlr.djl.group.ParameterGroups;
 import io.github.hidlr.djl.group.ParameterKind;
+import io.github.hidlr.djl.train.HalfSquaredErrorLoss;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -68,7 +68,7 @@ class LinearRegressionTest {
       float reference = hiDlr ? 1f : (float) uniformRate;
       Optimizer sgd = Optimizer.sgd().setLearningRateTracker(Tracker.fixed(reference)).build();
       CapturingOptimizer capture = CapturingOptimizer.wrap(sgd, reference);
-      DefaultTrainingConfig config = new DefaultTrainingConfig(Loss.l2Loss())
+      DefaultTrainingConfig config = new DefaultTrainingConfig(new HalfSquaredErrorLoss())
           .optOptimizer(hiDlr ? capture : sgd);
       try (Trainer trainer = model.newTrainer(config)) {
         trainer.initialize(new Shape(N, D));

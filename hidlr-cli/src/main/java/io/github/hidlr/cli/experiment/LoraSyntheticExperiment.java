@@ -3,7 +3,6 @@ package io.github.hidlr.cli.experiment;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
-import ai.djl.training.loss.Loss;
 import io.github.hidlr.cli.report.ExperimentSummary;
 import io.github.hidlr.cli.report.Plots;
 import io.github.hidlr.cli.report.ResultRow;
@@ -12,15 +11,16 @@ import io.github.hidlr.cli.training.Method;
 import io.github.hidlr.cli.training.MethodResult;
 import io.github.hidlr.cli.training.MethodTrainer;
 import io.github.hidlr.cli.training.Methods;
-import io.github.hidlr.core.tuner.TunerConfig;
 import io.github.hidlr.cli.training.Task;
 import io.github.hidlr.core.tuner.Horizon;
+import io.github.hidlr.core.tuner.TunerConfig;
 import io.github.hidlr.djl.Tensors;
 import io.github.hidlr.djl.group.GroupSpec;
 import io.github.hidlr.djl.group.ParameterGroups;
 import io.github.hidlr.djl.lora.LoRALinear;
 import io.github.hidlr.djl.optim.NdOptimizer;
 import io.github.hidlr.djl.optim.Optimizers;
+import io.github.hidlr.djl.train.HalfSquaredErrorLoss;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -156,7 +156,7 @@ public final class LoraSyntheticExperiment implements Experiment {
           return new Task.Data(xTrain, xTrain.matMul(t.transpose()), xTest,
               xTest.matMul(t.transpose()));
         },
-        Loss::l2Loss, Task.Kind.REGRESSION);
+        HalfSquaredErrorLoss::new, Task.Kind.REGRESSION);
   }
 
   private static float[][] gaussian(Random random, int rows, int cols, double scale) {

@@ -5,7 +5,6 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import ai.djl.training.ParameterStore;
-import ai.djl.training.loss.Loss;
 import io.github.hidlr.cli.data.DataCache;
 import io.github.hidlr.cli.data.Datasets;
 import io.github.hidlr.cli.data.Table;
@@ -23,6 +22,7 @@ import io.github.hidlr.djl.group.GroupSpec;
 import io.github.hidlr.djl.group.ParameterGroups;
 import io.github.hidlr.djl.optim.NdOptimizer;
 import io.github.hidlr.djl.optim.Optimizers;
+import io.github.hidlr.djl.train.HalfSquaredErrorLoss;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -192,7 +192,7 @@ public final class NamExperiment implements Experiment {
     return new Task("nam-" + name, m -> new NeuralAdditiveModel(d, 32), new Shape(1, d), null,
         manager -> new Task.Data(manager.create(trainX), manager.create(trainY).reshape(-1, 1),
             manager.create(testX), manager.create(testY).reshape(-1, 1)),
-        Loss::l2Loss, Task.Kind.REGRESSION);
+        HalfSquaredErrorLoss::new, Task.Kind.REGRESSION);
   }
 
   /** The learned shape of every feature, centred, as lines named {@code "<method> f<j>"}. */
@@ -271,6 +271,6 @@ public final class NamExperiment implements Experiment {
         new Shape(1, FEATURES), null,
         manager -> new Task.Data(manager.create(trainX), manager.create(trainY).reshape(-1, 1),
             manager.create(testX), manager.create(testY).reshape(-1, 1)),
-        Loss::l2Loss, Task.Kind.REGRESSION);
+        HalfSquaredErrorLoss::new, Task.Kind.REGRESSION);
   }
 }

@@ -12,6 +12,7 @@ import ai.djl.nn.core.Linear;
 import ai.djl.nn.norm.LayerNorm;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
+import io.github.hidlr.djl.Tensors;
 
 /**
  * One BERT encoder layer, post-LayerNorm, as Hugging Face's {@code BertLayer} computes it:
@@ -129,8 +130,9 @@ public final class BertLayer extends AbstractBlock {
     NDArray q = heads(query.forward(store, new NDList(x), training).head(), batch, length, width);
     NDArray k = heads(key.forward(store, new NDList(x), training).head(), batch, length, width);
     NDArray v = heads(value.forward(store, new NDList(x), training).head(), batch, length, width);
-    NDArray scores = q.matMul(k.transpose(0, 1, 3, 2)).div((float) Math.sqrt(width))
-        .add(maskBias);
+    // Not div((float) √width): DJL's Number scalar can be freed before backward reads it.
+    NDArray raw = q.matMul(k.transpose(0, 1, 3, 2));
+    NDArray scores = raw.div(Tensors.constant(raw, (float) Math.sqrt(width))).add(maskBias);
     NDArray context = scores.softmax(-1).matMul(v).transpose(0, 2, 1, 3)
         .reshape(batch, length, config.hidden());
     NDArray attended = attentionOutput.forward(store, new NDList(context), training).head();

@@ -4,13 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.core.Linear;
-import ai.djl.training.loss.Loss;
 import io.github.hidlr.cli.Profile;
 import io.github.hidlr.cli.experiment.ExperimentContext;
 import io.github.hidlr.cli.report.ResultRow;
 import io.github.hidlr.cli.report.RunOutput;
 import io.github.hidlr.djl.optim.NdOptimizer;
 import io.github.hidlr.djl.optim.Optimizers;
+import io.github.hidlr.djl.train.HalfSquaredErrorLoss;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Random;
@@ -36,7 +36,7 @@ class ComparisonTest {
             m.create(java.util.Arrays.copyOf(y, 256)).reshape(256, 1),
             m.create(java.util.Arrays.copyOfRange(x, 256, 320)).reshape(64, 2),
             m.create(java.util.Arrays.copyOfRange(y, 256, 320)).reshape(64, 1)),
-        Loss::l2Loss, Task.Kind.REGRESSION);
+        HalfSquaredErrorLoss::new, Task.Kind.REGRESSION);
   }
 
   private static final DoubleFunction<NdOptimizer> SGD =

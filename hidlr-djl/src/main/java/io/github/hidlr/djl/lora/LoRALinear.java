@@ -13,6 +13,7 @@ import ai.djl.nn.core.Linear;
 import ai.djl.training.ParameterStore;
 import ai.djl.training.initializer.Initializer;
 import ai.djl.util.PairList;
+import io.github.hidlr.djl.Tensors;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
@@ -220,7 +221,8 @@ public final class LoRALinear extends AbstractBlock {
     NDArray base = Linear.linear(x, w, b).singletonOrThrow();
     NDArray down = Linear.linear(x, a).singletonOrThrow(); // (…, r): scale the narrow side
     if (scale != 1f) {
-      down = down.mul(scale);
+      // Not down.mul(scale): DJL's Number scalar can be freed before backward reads it.
+      down = down.mul(Tensors.constant(down, scale));
     }
     NDArray delta = Linear.linear(down, up).singletonOrThrow();
     return new NDList(base.add(delta));

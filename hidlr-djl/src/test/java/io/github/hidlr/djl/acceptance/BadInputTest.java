@@ -29,6 +29,7 @@ import io.github.hidlr.djl.group.GroupSpec;
 import io.github.hidlr.djl.group.ParameterGroups;
 import io.github.hidlr.djl.group.ParameterKind;
 import io.github.hidlr.djl.optim.Optimizers;
+import io.github.hidlr.djl.train.HalfSquaredErrorLoss;
 import java.util.Map;
 import java.util.Random;
 import java.util.function.Supplier;
@@ -62,7 +63,7 @@ class BadInputTest {
     final NDManager manager;
 
     Rig(boolean hiDlr, Supplier<Optimizer> base) {
-      this(hiDlr, base, Loss.l2Loss());
+      this(hiDlr, base, new HalfSquaredErrorLoss());
     }
 
     Rig(boolean hiDlr, Supplier<Optimizer> base, Loss loss) {
@@ -303,7 +304,7 @@ class BadInputTest {
 
   /** The L2 loss, which throws at its {@code failAt}-th evaluation (once). */
   private static final class FailingLoss extends Loss {
-    private final Loss l2 = Loss.l2Loss();
+    private final Loss l2 = new HalfSquaredErrorLoss();
     int calls;
     int failAt = -1;
 

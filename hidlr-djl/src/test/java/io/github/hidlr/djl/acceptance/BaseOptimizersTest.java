@@ -12,7 +12,6 @@ import ai.djl.nn.SequentialBlock;
 import ai.djl.nn.core.Linear;
 import ai.djl.training.DefaultTrainingConfig;
 import ai.djl.training.Trainer;
-import ai.djl.training.loss.Loss;
 import io.github.hidlr.core.tuner.TunerConfig;
 import io.github.hidlr.djl.CapturingOptimizer;
 import io.github.hidlr.djl.HiDlrStepper;
@@ -23,6 +22,7 @@ import io.github.hidlr.djl.group.ParameterKind;
 import io.github.hidlr.djl.group.ResolvedGroups;
 import io.github.hidlr.djl.optim.NdOptimizer;
 import io.github.hidlr.djl.optim.Optimizers;
+import io.github.hidlr.djl.train.HalfSquaredErrorLoss;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
@@ -98,7 +98,7 @@ class BaseOptimizersTest {
       NdOptimizer base = factory.get();
       CapturingOptimizer capture = CapturingOptimizer.wrap(base, reference);
       try (Trainer trainer =
-          model.newTrainer(new DefaultTrainingConfig(Loss.l2Loss()).optOptimizer(capture))) {
+          model.newTrainer(new DefaultTrainingConfig(new HalfSquaredErrorLoss()).optOptimizer(capture))) {
         trainer.initialize(new Shape(N, D));
         NDList x = new NDList(trainer.getManager().create(data[0]));
         NDList y = new NDList(trainer.getManager().create(data[1]));
@@ -136,7 +136,7 @@ class BaseOptimizersTest {
     NdOptimizer plain = factory.get();
     plainModel.setBlock(mlp());
     try (Trainer plainTrainer =
-        plainModel.newTrainer(new DefaultTrainingConfig(Loss.l2Loss()).optOptimizer(plain))) {
+        plainModel.newTrainer(new DefaultTrainingConfig(new HalfSquaredErrorLoss()).optOptimizer(plain))) {
       plainTrainer.initialize(new Shape(N, D));
       Acceptance.copyParameters(model.getBlock(), plainModel.getBlock());
       ByteArrayOutputStream state = new ByteArrayOutputStream();

@@ -13,7 +13,6 @@ import ai.djl.nn.SequentialBlock;
 import ai.djl.nn.core.Linear;
 import ai.djl.training.DefaultTrainingConfig;
 import ai.djl.training.Trainer;
-import ai.djl.training.loss.Loss;
 import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.Tracker;
 import io.github.hidlr.core.tuner.TunerConfig;
@@ -21,6 +20,7 @@ import io.github.hidlr.djl.CapturingOptimizer;
 import io.github.hidlr.djl.HiDlrStepper;
 import io.github.hidlr.djl.group.GroupSpec;
 import io.github.hidlr.djl.group.ParameterGroups;
+import io.github.hidlr.djl.train.HalfSquaredErrorLoss;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -67,7 +67,7 @@ class FailingOptimizerTest {
       FailingOnce failing = new FailingOnce();
       CapturingOptimizer capture = CapturingOptimizer.wrap(failing, 0.05f);
       try (Trainer trainer = model.newTrainer(
-          new DefaultTrainingConfig(Loss.l2Loss()).optOptimizer(capture))) {
+          new DefaultTrainingConfig(new HalfSquaredErrorLoss()).optOptimizer(capture))) {
         trainer.initialize(new Shape(4, 2));
         HiDlrStepper stepper = HiDlrStepper.create(trainer, capture,
             ParameterGroups.builder().add(GroupSpec.pattern("first", "01Linear_.*"))

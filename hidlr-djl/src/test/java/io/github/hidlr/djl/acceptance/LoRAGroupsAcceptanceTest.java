@@ -14,7 +14,6 @@ import ai.djl.nn.SequentialBlock;
 import ai.djl.nn.core.Linear;
 import ai.djl.training.DefaultTrainingConfig;
 import ai.djl.training.Trainer;
-import ai.djl.training.loss.Loss;
 import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.Tracker;
 import io.github.hidlr.core.tuner.TunerConfig;
@@ -27,6 +26,7 @@ import io.github.hidlr.djl.group.ResolvedGroups;
 import io.github.hidlr.djl.lora.LoRA;
 import io.github.hidlr.djl.lora.LoRAGroups;
 import io.github.hidlr.djl.lora.LoRAWrapped;
+import io.github.hidlr.djl.train.HalfSquaredErrorLoss;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -73,7 +73,7 @@ class LoRAGroupsAcceptanceTest {
       Optimizer sgd = Optimizer.sgd().setLearningRateTracker(Tracker.fixed(1f)).build();
       CapturingOptimizer capture = CapturingOptimizer.wrap(sgd, 1f);
       try (Trainer trainer =
-          model.newTrainer(new DefaultTrainingConfig(Loss.l2Loss()).optOptimizer(capture))) {
+          model.newTrainer(new DefaultTrainingConfig(new HalfSquaredErrorLoss()).optOptimizer(capture))) {
         trainer.initialize(new Shape(N, IN));
         LoRAGroups lora = wrapped.groups();
         ParameterGroups.Builder groups = ParameterGroups.builder();

@@ -12,7 +12,6 @@ import ai.djl.nn.SequentialBlock;
 import ai.djl.nn.core.Linear;
 import ai.djl.training.DefaultTrainingConfig;
 import ai.djl.training.Trainer;
-import ai.djl.training.loss.Loss;
 import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.Tracker;
 import ai.djl.util.Pair;
@@ -22,8 +21,9 @@ import io.github.hidlr.djl.HiDlrStepper;
 import io.github.hidlr.djl.group.GroupSpec;
 import io.github.hidlr.djl.group.ParameterGroups;
 import io.github.hidlr.djl.group.ResolvedGroups;
-import java.util.Random;
 import io.github.hidlr.djl.optim.Optimizers;
+import io.github.hidlr.djl.train.HalfSquaredErrorLoss;
+import java.util.Random;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -57,7 +57,7 @@ class MemoryTest {
           : CapturingOptimizer.wrap(
               Optimizer.sgd().setLearningRateTracker(Tracker.fixed(1e-2f)).build(), 1e-2f);
       try (Trainer trainer =
-          model.newTrainer(new DefaultTrainingConfig(Loss.l2Loss()).optOptimizer(capture))) {
+          model.newTrainer(new DefaultTrainingConfig(new HalfSquaredErrorLoss()).optOptimizer(capture))) {
         trainer.initialize(new Shape(N, D));
         // The first layer is in no group and is frozen; the head is two groups.
         ResolvedGroups groups = ParameterGroups.builder()

@@ -14,7 +14,6 @@ import ai.djl.nn.SequentialBlock;
 import ai.djl.nn.core.Linear;
 import ai.djl.training.DefaultTrainingConfig;
 import ai.djl.training.Trainer;
-import ai.djl.training.loss.Loss;
 import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.Tracker;
 import io.github.hidlr.core.tuner.GroupProbe;
@@ -26,6 +25,7 @@ import io.github.hidlr.djl.StepOutcome;
 import io.github.hidlr.djl.group.GroupSpec;
 import io.github.hidlr.djl.group.ParameterGroups;
 import io.github.hidlr.djl.group.ResolvedGroups;
+import io.github.hidlr.djl.train.HalfSquaredErrorLoss;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -151,7 +151,7 @@ class MultiTaskHeadTest {
       Optimizer sgd = Optimizer.sgd().setLearningRateTracker(Tracker.fixed(reference)).build();
       CapturingOptimizer capture = CapturingOptimizer.wrap(sgd, reference);
       DefaultTrainingConfig config =
-          new DefaultTrainingConfig(Loss.l2Loss()).optOptimizer(hiDlr ? capture : sgd);
+          new DefaultTrainingConfig(new HalfSquaredErrorLoss()).optOptimizer(hiDlr ? capture : sgd);
       try (Trainer trainer = model.newTrainer(config)) {
         trainer.initialize(new Shape(BATCH, D));
         HiDlrStepper stepper = null;

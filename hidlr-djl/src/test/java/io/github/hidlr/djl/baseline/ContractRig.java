@@ -13,7 +13,6 @@ import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.DefaultTrainingConfig;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.Trainer;
-import ai.djl.training.loss.Loss;
 import ai.djl.training.optimizer.Optimizer;
 import ai.djl.util.Pair;
 import io.github.hidlr.core.tuner.TunerConfig;
@@ -24,6 +23,7 @@ import io.github.hidlr.djl.group.ParameterGroups;
 import io.github.hidlr.djl.optim.NdOptimizer;
 import io.github.hidlr.djl.optim.Optimizers;
 import io.github.hidlr.djl.train.Checkpoint;
+import io.github.hidlr.djl.train.HalfSquaredErrorLoss;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
@@ -55,7 +55,7 @@ abstract class ContractRig implements AutoCloseable {
   ContractRig(Optimizer optimizer, Block block) {
     model = Model.newInstance("contract");
     model.setBlock(block);
-    trainer = model.newTrainer(new DefaultTrainingConfig(Loss.l2Loss()).optOptimizer(optimizer));
+    trainer = model.newTrainer(new DefaultTrainingConfig(new HalfSquaredErrorLoss()).optOptimizer(optimizer));
     Engine.getInstance().setRandomSeed(SEED);
     trainer.initialize(new Shape(BATCH, IN));
   }

@@ -14,13 +14,13 @@ import ai.djl.nn.Block;
 import ai.djl.training.DefaultTrainingConfig;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.Trainer;
-import ai.djl.training.loss.Loss;
 import ai.djl.training.optimizer.Optimizer;
 import io.github.hidlr.core.tuner.TunerConfig;
 import io.github.hidlr.djl.CapturingOptimizer;
 import io.github.hidlr.djl.HiDlrStepper;
 import io.github.hidlr.djl.group.ParameterGroups;
 import io.github.hidlr.djl.optim.Optimizers;
+import io.github.hidlr.djl.train.HalfSquaredErrorLoss;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
@@ -270,7 +270,7 @@ class WholeStepTest {
     try (Model model = Model.newInstance("hidlr-over-prodigy")) {
       model.setBlock(block);
       try (Trainer trainer =
-          model.newTrainer(new DefaultTrainingConfig(Loss.l2Loss()).optOptimizer(capture))) {
+          model.newTrainer(new DefaultTrainingConfig(new HalfSquaredErrorLoss()).optOptimizer(capture))) {
         Engine.getInstance().setRandomSeed(ContractRig.SEED);
         trainer.initialize(new Shape(ContractRig.BATCH, ContractRig.IN));
         TunerConfig config = TunerConfig.gen().setInitialRate(1e-2).build();

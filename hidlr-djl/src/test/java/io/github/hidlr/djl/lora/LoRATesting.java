@@ -16,10 +16,10 @@ import ai.djl.training.DefaultTrainingConfig;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import ai.djl.training.Trainer;
-import ai.djl.training.loss.Loss;
 import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.Tracker;
 import ai.djl.util.Pair;
+import io.github.hidlr.djl.train.HalfSquaredErrorLoss;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -35,7 +35,7 @@ final class LoRATesting {
   /** A trainer with plain SGD at a fixed rate and the L2 loss. */
   static Trainer sgdTrainer(Model model, float learningRate, Shape inputShape) {
     DefaultTrainingConfig config =
-        new DefaultTrainingConfig(Loss.l2Loss())
+        new DefaultTrainingConfig(new HalfSquaredErrorLoss())
             .optOptimizer(
                 Optimizer.sgd().setLearningRateTracker(Tracker.fixed(learningRate)).build());
     Trainer trainer = model.newTrainer(config);

@@ -13,9 +13,9 @@ import ai.djl.nn.core.Linear;
 import ai.djl.training.DefaultTrainingConfig;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.Trainer;
-import ai.djl.training.loss.Loss;
 import ai.djl.training.optimizer.Optimizer;
 import ai.djl.util.Pair;
+import io.github.hidlr.djl.train.HalfSquaredErrorLoss;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
@@ -74,7 +74,7 @@ final class OptimFixtures {
     Model model = Model.newInstance("optim-test");
     model.setBlock(block);
     Trainer trainer =
-        model.newTrainer(new DefaultTrainingConfig(Loss.l2Loss()).optOptimizer(optimizer));
+        model.newTrainer(new DefaultTrainingConfig(new HalfSquaredErrorLoss()).optOptimizer(optimizer));
     // Seed right before initialize so every rig starts from the same weights.
     Engine.getInstance().setRandomSeed(SEED);
     trainer.initialize(new Shape(BATCH, IN));
