@@ -1,5 +1,6 @@
 package io.github.hidlr.cli;
 
+import io.github.hidlr.cli.training.Policy;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.lang.management.ManagementFactory;
@@ -12,6 +13,7 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.stream.Collectors;
 
 /**
  * Runs {@code hidlr} commands in child JVMs, {@code jobs} at a time: each child is one
@@ -46,8 +48,8 @@ final class ChildRuns {
   private ChildRuns() {}
 
   /**
-   * One experiment as {@code hidlr run} runs it, with the profile, seed and output folder of
-   * {@code options}, writing no report and drawing no progress bars.
+   * One experiment as {@code hidlr run} runs it, with the profile, seed, output folder and
+   * policies of {@code options}, writing no report and drawing no progress bars.
    *
    * @param name the experiment's name, as {@code hidlr list} gives it
    * @param options profile, seed and output folder
@@ -56,6 +58,8 @@ final class ChildRuns {
   static Job experiment(String name, CommonOptions options) {
     return new Job(name, List.of("run", name, "--profile", options.profile().label(), "--seed",
         Long.toString(options.seed()), "--out", options.out().toAbsolutePath().toString(),
+        "--policies", options.policies().stream().map(Policy::name)
+            .collect(Collectors.joining(",")),
         "--no-report", "--no-progress"));
   }
 

@@ -1,6 +1,8 @@
 package io.github.hidlr.cli;
 
+import io.github.hidlr.cli.training.Policy;
 import java.nio.file.Path;
+import java.util.List;
 import picocli.CommandLine.Option;
 
 /** Options shared by the subcommands that run experiments (a picocli mixin). */
@@ -17,6 +19,12 @@ public final class CommonOptions {
   @Option(names = "--out", defaultValue = "results",
       description = "output folder (default: ${DEFAULT-VALUE})")
   Path out;
+
+  @Option(names = "--policies", split = ",", converter = PolicyConverter.class,
+      description = "Hi-DLR policies each experiment runs beside its baselines, comma-separated,"
+          + " the headline one first (default: hi-dlr,hi-dlr-paper; 'hidlr study --help' lists"
+          + " every named policy)")
+  List<Policy> policies;
 
   /**
    * Options as the command line would give them.
@@ -59,6 +67,27 @@ public final class CommonOptions {
    */
   public Path out() {
     return out;
+  }
+
+  /**
+   * The Hi-DLR policies each experiment runs.
+   *
+   * @return the policies given, else {@link Policy#reported()}
+   */
+  public List<Policy> policies() {
+    return policies == null || policies.isEmpty() ? Policy.reported() : List.copyOf(policies);
+  }
+
+  /** Parses a policy name, naming the known ones on error. */
+  static final class PolicyConverter implements picocli.CommandLine.ITypeConverter<Policy> {
+    @Override
+    public Policy convert(String value) {
+      try {
+        return Policy.named(value);
+      } catch (IllegalArgumentException e) {
+        throw new picocli.CommandLine.TypeConversionException(e.getMessage());
+      }
+    }
   }
 
   /** Parses profile names case-insensitively, naming the allowed values on error. */

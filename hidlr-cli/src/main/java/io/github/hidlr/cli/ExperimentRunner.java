@@ -180,13 +180,15 @@ final class ExperimentRunner {
         seeds.add(seed);
         RunOutput seedOutput = new RunOutput(output.dir().resolve("seed-" + seed));
         perSeed.add(experiment.run(
-            new ExperimentContext(options.profile(), seed, seedOutput, showProgress)));
+            new ExperimentContext(options.profile(), seed, seedOutput, showProgress,
+                options.policies())));
       }
       summary = SeedAggregate.of(perSeed, "seed-" + options.seed() + "/");
       output.json("summary.json", SummaryJson.of(summary, seeds));
     } else {
       summary = experiment.run(
-          new ExperimentContext(options.profile(), options.seed(), output, showProgress));
+          new ExperimentContext(options.profile(), options.seed(), output, showProgress,
+              options.policies()));
       perSeed.add(summary);
       seeds.add(options.seed());
     }

@@ -24,6 +24,20 @@ class CommandLineTest {
   }
 
   @Test
+  void policiesChooseWhichHiDlrPoliciesRunAndTheScoreboardShowsThem(@TempDir Path out)
+      throws IOException {
+    assertThat(Main.execute("run", "multitask", "--profile", "tiny", "--policies",
+        "no-such-policy", "--out", out.toString())).as("an unknown policy").isEqualTo(2);
+    assertThat(Main.execute("run", "multitask", "--profile", "tiny", "--policies",
+        "hi-dlr,hi-dlr-bc", "--out", out.toString())).isZero();
+    String summary = Files.readString(out.resolve("multitask").resolve("summary.json"));
+    assertThat(summary).contains("\"hi-dlr\"", "\"hi-dlr-bc\"")
+        .doesNotContain("\"hi-dlr-paper\"");
+    assertThat(Files.readString(out.resolve("report.md")))
+        .contains("**hi-dlr-bc** against the best non-Hi-DLR method");
+  }
+
+  @Test
   void functions2dWritesItsFilesAndTheReport(@TempDir Path out) throws IOException {
     int code = Main.execute("run", "functions-2d", "--profile", "tiny", "--out", out.toString());
     assertThat(code).isZero();

@@ -7,9 +7,11 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Assembles {@code report.md} from experiment summaries: per experiment a results table, the
@@ -117,8 +119,9 @@ public final class ReportWriter {
   }
 
   /**
-   * The scoreboard: per task, {@code hi-dlr} and {@code hi-dlr-paper} against the best method
-   * that is not Hi-DLR, with the margin, and the tally.
+   * The scoreboard: per task, {@code hi-dlr}, {@code hi-dlr-paper} and any other named policy
+   * that was run ({@code --policies}) against the best method that is not Hi-DLR, with the
+   * margin, and the tally.
    *
    * @param seeds the seeds (empty: one run)
    * @param rowsPerSeed the rows, one list per seed
@@ -126,7 +129,12 @@ public final class ReportWriter {
    */
   static String scoreboard(List<Long> seeds, List<List<ResultRow>> rowsPerSeed) {
     List<Long> named = seeds.isEmpty() ? List.of(0L) : seeds;
-    PolicyStudy study = PolicyStudy.analyse(named, rowsPerSeed, Policy.reported());
+    Set<String> methods = new HashSet<>();
+    rowsPerSeed.forEach(rows -> rows.forEach(r -> methods.add(r.method())));
+    List<Policy> policies = new ArrayList<>(Policy.reported());
+    Policy.all().stream().filter(p -> !policies.contains(p) && methods.contains(p.name()))
+        .forEach(policies::add);
+    PolicyStudy study = PolicyStudy.analyse(named, rowsPerSeed, policies);
     if (study.tasks().isEmpty()) {
       return "";
     }
