@@ -2,6 +2,7 @@ package io.github.hidlr.cli;
 
 import io.github.hidlr.cli.training.Policy;
 import java.nio.file.Path;
+import java.util.LinkedHashSet;
 import java.util.List;
 import picocli.CommandLine.Option;
 
@@ -75,7 +76,9 @@ public final class CommonOptions {
    * @return the policies given, else {@link Policy#reported()}
    */
   public List<Policy> policies() {
-    return policies == null || policies.isEmpty() ? Policy.reported() : List.copyOf(policies);
+    // A policy named twice runs once: its rows would otherwise count as two seeds.
+    return policies == null || policies.isEmpty() ? Policy.reported()
+        : List.copyOf(new LinkedHashSet<>(policies));
   }
 
   /** Parses a policy name, naming the known ones on error. */

@@ -9,6 +9,7 @@ import io.github.hidlr.cli.study.PolicyStudy;
 import io.github.hidlr.cli.study.StudyWriter;
 import io.github.hidlr.cli.training.Policy;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -68,8 +69,11 @@ public final class StudyCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    // A policy or seed named twice runs once: duplicates would count as extra seeds, and two
+    // children with the same seed would share one folder.
     List<Policy> chosen = policies == null ? Policy.all()
-        : policies.stream().map(Policy::named).toList();
+        : policies.stream().map(Policy::named).distinct().toList();
+    seeds = seeds.stream().distinct().toList();
     List<Experiment> runs = new ArrayList<>();
     for (Experiment e : Experiments.all()) {
       if (experiments == null ? !e.name().equals("functions-2d")
@@ -88,6 +92,13 @@ public final class StudyCommand implements Callable<Integer> {
     if (n < 1) {
       throw new picocli.CommandLine.ParameterException(spec.commandLine(),
           "--jobs must be at least 1, got " + n);
+    }
+    // The table is made from the summaries the runs write: none may be left from an earlier
+    // study in the same folder.
+    for (long seed : seeds) {
+      for (Experiment experiment : runs) {
+        Files.deleteIfExists(folder(seed, experiment).resolve("summary.json"));
+      }
     }
     if (n == 1) {
       for (long seed : seeds) {

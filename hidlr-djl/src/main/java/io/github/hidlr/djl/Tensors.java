@@ -34,10 +34,12 @@ public final class Tensors {
    * lets the buffer be garbage-collected. PyTorch's {@code mul} and {@code div} keep that
    * scalar for the backward pass, so a garbage collection between forward and backward frees
    * memory that backward then reads: the gradient is multiplied by whatever lies there. It
-   * happens rarely (a collection must fall in that window) and silently; forcing one turns the
-   * gradient of {@code sum(2w)} into the value a later allocation wrote (ScalarConstantTest).
-   * A scalar made by {@code NDManager.full} is allocated by PyTorch and reference-counted, so
-   * the backward pass keeps it alive.
+   * happens rarely (a collection must fall in that window) and silently; forcing one turned the
+   * gradient of {@code sum(2w)} into the value a later allocation wrote, 20 times of 20
+   * (ScalarConstantTest checks that this constant survives the same). A scalar made by
+   * {@code NDManager.full} is allocated by PyTorch and reference-counted, so the backward pass
+   * keeps it alive. The value is rounded to float ({@code NDManager.full} takes a float), also
+   * for a FLOAT64 array.
    *
    * @param like the array the constant will meet
    * @param value the value

@@ -68,10 +68,10 @@ public final class TextLoraExperiment implements Experiment {
     return "text-lora";
   }
 
-  /** {@inheritDoc} 208 s in a quick reproduce with {@code --jobs 2}. */
+  /** {@inheritDoc} 227 s in a quick reproduce with {@code --jobs 2}. */
   @Override
   public double quickSeconds() {
-    return 210;
+    return 227;
   }
 
   @Override

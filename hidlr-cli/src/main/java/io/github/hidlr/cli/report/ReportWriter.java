@@ -7,6 +7,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
@@ -129,11 +130,7 @@ public final class ReportWriter {
    */
   static String scoreboard(List<Long> seeds, List<List<ResultRow>> rowsPerSeed) {
     List<Long> named = seeds.isEmpty() ? List.of(0L) : seeds;
-    Set<String> methods = new HashSet<>();
-    rowsPerSeed.forEach(rows -> rows.forEach(r -> methods.add(r.method())));
-    List<Policy> policies = new ArrayList<>(Policy.reported());
-    Policy.all().stream().filter(p -> !policies.contains(p) && methods.contains(p.name()))
-        .forEach(policies::add);
+    List<Policy> policies = scoreboardPolicies(rowsPerSeed);
     PolicyStudy study = PolicyStudy.analyse(named, rowsPerSeed, policies);
     if (study.tasks().isEmpty()) {
       return "";
@@ -153,6 +150,30 @@ public final class ReportWriter {
           t[3], study.tasks().size()));
     }
     return md.append('\n').toString();
+  }
+
+  /**
+   * The policies of the scoreboard: the reported ones ({@link Policy#reported()}) and any other
+   * named policy that ran on every task the default ran on (as {@code --policies} runs it), in
+   * the order of {@link Policy#all()}; only those with results. A policy that one experiment
+   * adds on its own (image-cls's {@code hi-dlr-cosine}) stays in that experiment's table.
+   *
+   * @param rowsPerSeed the rows, one list per seed
+   * @return the policies, in order
+   */
+  public static List<Policy> scoreboardPolicies(List<List<ResultRow>> rowsPerSeed) {
+    Map<String, Set<String>> tasksOf = new HashMap<>();
+    rowsPerSeed.forEach(rows -> rows.forEach(r -> tasksOf.computeIfAbsent(
+        PolicyStudy.baseName(r.method()), m -> new HashSet<>()).add(r.task())));
+    Set<String> defaultTasks = tasksOf.getOrDefault(Policy.DEFAULT.name(), Set.of());
+    List<Policy> policies = new ArrayList<>();
+    for (Policy p : Policy.all()) {
+      Set<String> tasks = tasksOf.get(p.name());
+      if (tasks != null && (Policy.reported().contains(p) || tasks.containsAll(defaultTasks))) {
+        policies.add(p);
+      }
+    }
+    return policies;
   }
 
   /**

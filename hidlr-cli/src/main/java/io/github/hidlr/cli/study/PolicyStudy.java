@@ -15,8 +15,9 @@ import java.util.Set;
  * seeds against the best method that is not Hi-DLR (chosen by its mean over the same seeds),
  * as a {@link Verdict}; and per policy the tally of wins, ties, losses and divergences.
  *
- * <p>Methods that are not Hi-DLR are those whose name neither starts with {@code hi-} nor is a
- * policy's name: grid rates, schedules, Prodigy, D-Adaptation, LoRA+, manual DLR.
+ * <p>Methods that are not Hi-DLR are those whose name neither starts with {@code hi-} nor is
+ * the name of a named policy ({@link Policy#all()}, studied or not): grid rates, schedules,
+ * Prodigy, D-Adaptation, LoRA+, manual DLR.
  *
  * @param seeds the seeds
  * @param policies the policies, in order
@@ -38,6 +39,8 @@ public record PolicyStudy(List<Long> seeds, List<Policy> policies, List<String> 
       List<Policy> policies) {
     Set<String> policyNames = new LinkedHashSet<>();
     policies.forEach(p -> policyNames.add(p.name()));
+    Set<String> hiDlrNames = new LinkedHashSet<>(policyNames);
+    Policy.all().forEach(p -> hiDlrNames.add(p.name()));
     // task → method → one row per seed
     Map<String, Map<String, List<ResultRow>>> byTask = new LinkedHashMap<>();
     for (List<ResultRow> rows : rowsPerSeed) {
@@ -62,7 +65,7 @@ public record PolicyStudy(List<Long> seeds, List<Policy> policies, List<String> 
       String best = null;
       double bestMean = Double.NaN;
       for (Map.Entry<String, List<ResultRow>> m : methods.entrySet()) {
-        if (m.getKey().startsWith("hi-") || policyNames.contains(m.getKey())) {
+        if (m.getKey().startsWith("hi-") || hiDlrNames.contains(m.getKey())) {
           continue;
         }
         double mean = Verdict.Stat.of(metric.values(m.getValue())).mean();
@@ -139,7 +142,7 @@ public record PolicyStudy(List<Long> seeds, List<Policy> policies, List<String> 
   }
 
   /** {@code "ulr-best (ulr 0.01)"} → {@code "ulr-best"}. */
-  static String baseName(String method) {
+  public static String baseName(String method) {
     int space = method.indexOf(" (");
     return space < 0 ? method : method.substring(0, space);
   }

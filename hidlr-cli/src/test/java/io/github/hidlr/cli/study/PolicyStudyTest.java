@@ -46,6 +46,27 @@ class PolicyStudyTest {
   }
 
   @Test
+  void aNamedPolicyThatIsNotStudiedIsNeverTheBaseline() {
+    List<List<ResultRow>> seeds = List.of(List.of(acc("img", "ulr-best", 0.80, false),
+        acc("img", "linear-ema", 0.95, false), acc("img", "hi-dlr", 0.81, false)));
+    PolicyStudy study = PolicyStudy.analyse(List.of(42L), seeds, List.of(Policy.DEFAULT));
+    assertThat(study.verdicts().get("img").get("hi-dlr").baselineName()).isEqualTo("ulr-best");
+  }
+
+  @Test
+  void theScoreboardShowsTheReportedPoliciesAndThoseThatRanOnEveryTask() {
+    List<List<ResultRow>> seeds = List.of(List.of(
+        acc("a", "ulr-best", 0.8, false), acc("a", "hi-dlr", 0.8, false),
+        acc("a", "hi-dlr-paper", 0.8, false), acc("a", "hi-dlr-bc", 0.8, false),
+        acc("a", "hi-dlr-cosine", 0.8, false),
+        acc("b", "ulr-best", 0.8, false), acc("b", "hi-dlr", 0.8, false),
+        acc("b", "hi-dlr-paper", 0.8, false), acc("b", "hi-dlr-bc", 0.8, false)));
+    assertThat(io.github.hidlr.cli.report.ReportWriter.scoreboardPolicies(seeds))
+        .as("hi-dlr-cosine ran on one task only").extracting(Policy::name)
+        .containsExactly("hi-dlr", "hi-dlr-paper", "hi-dlr-bc");
+  }
+
+  @Test
   void tasksWithoutTheStudiedPoliciesOrAMetricAreLeftOut() {
     List<List<ResultRow>> seeds = List.of(List.of(
         acc("full-ft", "full-ft", 0.83, false),

@@ -346,7 +346,7 @@ public final class HiDlrTuner {
         targets[i] = clip(candidates[i], current);
       } else if (uphill(fit.b()[i], rejections[i])) {
         targets[i] = config.smoothing() == Smoothing.LOG_RATE_EMA ? current / config.clip()
-            : current * (uphillFactor() - (1 - weight)) / weight;
+            : current * (uphillFactor() - oldWeight()) / weight;
       } else {
         targets[i] = current;
       }
@@ -358,7 +358,7 @@ public final class HiDlrTuner {
       double target = clip(alpha * targets[i], estimates[k]);
       estimates[k] = bound(config.smoothing() == Smoothing.LOG_RATE_EMA
           ? estimates[k] * smoothed(target / estimates[k])
-          : (1 - weight) * estimates[k] + weight * target);
+          : oldWeight() * estimates[k] + weight * target);
     }
     return new double[] {search[0], alpha};
   }
@@ -414,22 +414,32 @@ public final class HiDlrTuner {
     return Math.min(weight, 1);
   }
 
+  /**
+   * The weight the rate EMA keeps on the current estimate: {@code γ}, or {@code 1 − w} with
+   * bias correction ({@code γ} itself when it is off, so that the update is the paper's to the
+   * bit for every {@code γ}).
+   */
+  private double oldWeight() {
+    return config.biasCorrection() ? 1 - newWeight() : smoothing();
+  }
+
   private double uphillFactor() {
     double weight = newWeight();
     double shrink = config.smoothing() == Smoothing.LOG_RATE_EMA ? smoothed(1 / config.clip())
-        : (1 - weight) + weight / config.clip();
+        : oldWeight() + weight / config.clip();
     return Math.max(shrink, 0.5);
   }
 
   /**
    * The factor by which the estimate moves toward a target at {@code ratio × ê}:
    * {@code (1 − w) + w ratio}, or {@code ratio^w} for {@link Smoothing#LOG_RATE_EMA}, with
-   * {@code w} the weight of the new observation ({@code 1 − γ} without bias correction).
+   * {@code w} the weight of the new observation ({@code 1 − γ} without bias correction, and
+   * then {@code γ} itself in place of {@code 1 − w}).
    */
   private double smoothed(double ratio) {
     double weight = newWeight();
     return config.smoothing() == Smoothing.LOG_RATE_EMA ? Math.pow(ratio, weight)
-        : (1 - weight) + weight * ratio;
+        : oldWeight() + weight * ratio;
   }
 
   /**
@@ -578,7 +588,7 @@ public final class HiDlrTuner {
       target = previous * smoothed(clip(candidate, previous) / previous);
     } else {
       double weight = newWeight();
-      target = (1 - weight) * previous + weight * clip(candidate, previous);
+      target = oldWeight() * previous + weight * clip(candidate, previous);
     }
     estimates[k] = bound(target);
   }

@@ -797,8 +797,10 @@ public final class TunerConfig {
      * 10× off needs dozens of probes to get there (a short run may end before). With the
      * correction the weight of the {@code n}-th observation is {@code (1 − γ)/(1 − γ^n)}
      * instead of {@code 1 − γ}: the first fit is taken whole (still clipped to
-     * {@code [ê/ρ, ρ ê]}), and the weights tend to {@code 1 − γ} as {@code n} grows, which is
-     * exactly the EMA of the fits alone, {@code η0} not counted. It applies to every smoothed
+     * {@code [ê/ρ, ρ ê]}), and the weights tend to {@code 1 − γ} as {@code n} grows; while no
+     * fit is clipped or rejected the estimate is exactly the EMA of the fits alone,
+     * {@code η0} not counted. With the smoothed joint scale, its factor is taken whole at the
+     * first probe too, so the first probe may move a rate by up to {@code ρ²}. It applies to every smoothed
      * move of a probe (the fit, the smoothed joint scale, an uphill shrink), with {@code n} the
      * number of probes so far; not to {@link Smoothing#MOMENT_EMA}. No extra forward pass.
      *

@@ -180,6 +180,19 @@ class TunerPolicyTest {
   }
 
   @Test
+  void withoutBiasCorrectionTheLinearEmaIsThePapersFormulaToTheBitForAnyGamma() {
+    for (double gamma : new double[] {0.1, 0.3, 0.9}) {
+      HiDlrTuner tuner = HiDlrTuner.create(TunerConfig.paper().setInitialRate(0.1).optClip(2)
+          .optRateSmoothing(gamma).build(), GroupLayout.single("all", 3));
+      double candidate = tuner.probe(separable(new double[] {0.15}, new double[] {1}))
+          .groups().get(0).candidate();
+      assertThat(candidate).isCloseTo(0.15, within(1e-12));
+      assertThat(tuner.estimates()[0]).as("γ = %s", gamma)
+          .isEqualTo(gamma * 0.1 + (1 - gamma) * candidate);
+    }
+  }
+
+  @Test
   void biasCorrectionReachesARateTenTimesAwayInAThirdOfTheProbes() {
     // Without: ×2^0.1 per probe, log2(10)/0.1 → 34 probes. With: ×2, ×2^0.53, ×2^0.37, …
     assertThat(probesToReach(false)).isEqualTo(34);
