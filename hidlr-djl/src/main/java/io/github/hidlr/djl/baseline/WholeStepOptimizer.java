@@ -32,9 +32,10 @@ import java.util.Objects;
  * of a step it takes the parameters of the block that require a gradient as the step's parameters,
  * buffers each parameter's (rescaled, clipped) gradient and a reference to its weight as DJL hands
  * them over, and once the last of them arrived calls {@link #applyStep} with all of them, which
- * updates every weight in place. Until then the weights are untouched; the {@code w ← w − η·d} of
- * {@link NdOptimizer} is given {@code d = 0}. A {@code CapturingOptimizer} around such an optimizer
- * still sees the whole update, since it reads {@code Δ} after {@code trainer.step()} returns.
+ * updates every weight in place. Until then the weights are untouched; {@link NdOptimizer}
+ * applies no {@code w ← w − η·d} of its own ({@link #direction} returns none). A
+ * {@code CapturingOptimizer} around such an optimizer still sees the whole update, since it
+ * reads {@code Δ} after {@code trainer.step()} returns.
  *
  * <p>Failures are loud and leave nothing half done:
  *
@@ -226,13 +227,14 @@ public abstract class WholeStepOptimizer extends NdOptimizer implements Effectiv
 
   /**
    * Buffers this parameter's part of the step and, when it is the last one, applies the whole step.
-   * Always returns a zero direction: the weights are updated by {@link #applyStep}.
+   * Returns no direction: the weights are updated by {@link #applyStep} (before, a zero direction
+   * was multiplied by η and subtracted from every weight, every step).
    *
    * @param parameterId the parameter id
    * @param weight the parameter
    * @param grad the rescaled and clipped gradient
    * @param step the per-parameter step counter of {@link NdOptimizer} (not used)
-   * @return zeros shaped like {@code weight}
+   * @return {@code null}: nothing for {@link NdOptimizer} to apply
    */
   @Override
   protected final NDArray direction(String parameterId, NDArray weight, NDArray grad, long step) {
@@ -321,7 +323,7 @@ public abstract class WholeStepOptimizer extends NdOptimizer implements Effectiv
         closePending();
       }
     }
-    return weight.zerosLike();
+    return null;
   }
 
   /** Full names of the block's parameters that require a gradient, by id. */

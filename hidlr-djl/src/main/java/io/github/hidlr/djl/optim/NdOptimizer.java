@@ -122,7 +122,9 @@ public abstract class NdOptimizer extends Optimizer {
    * @param weight the parameter, not to be modified here
    * @param grad the rescaled and clipped gradient, a temporary this method may modify in place
    * @param step the 1-based step number {@code t} of this parameter
-   * @return the direction {@code d}, with the shape of {@code weight}
+   * @return the direction {@code d}, with the shape of {@code weight}; or {@code null} when the
+   *     subclass moves the weights itself (the whole-step baselines), so that nothing is
+   *     applied here
    */
   protected abstract NDArray direction(String parameterId, NDArray weight, NDArray grad, long step);
 
@@ -174,9 +176,15 @@ public abstract class NdOptimizer extends Optimizer {
       NDArray d = direction(parameterId, weight, g, step);
       // The only place η enters: Δ = −η·d, linear in η by construction.
       if (deltaOut != null) {
-        deltaOut.set(ALL, d.mul(learningRate));
+        if (d == null) {
+          deltaOut.set(ALL, 0f);
+        } else {
+          deltaOut.set(ALL, d.mul(learningRate));
+        }
       } else {
-        weight.subi(d.mul(learningRate));
+        if (d != null) {
+          weight.subi(d.mul(learningRate));
+        }
         // DJL hands update() a duplicate of the gradient; the real .grad must be zeroed here
         // or it accumulates over steps (DJL's own optimizers do the same natively).
         if (weight.hasGradient()) {
