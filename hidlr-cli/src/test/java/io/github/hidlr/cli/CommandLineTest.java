@@ -34,6 +34,12 @@ class CommandLineTest {
     assertThat(summary).contains("\"hi-dlr\"", "\"hi-dlr-bc\"")
         .doesNotContain("\"hi-dlr-paper\"");
     assertThat(Files.readString(out.resolve("report.md")))
+        .as("in one experiment, a policy stays in that experiment's table")
+        .doesNotContain("**hi-dlr-bc** against the best non-Hi-DLR method");
+    assertThat(Main.execute("run", "lora-synthetic", "--profile", "tiny", "--policies",
+        "hi-dlr,hi-dlr-bc", "--out", out.toString())).isZero();
+    assertThat(Files.readString(out.resolve("report.md")))
+        .as("in two experiments, it joins the scoreboard")
         .contains("**hi-dlr-bc** against the best non-Hi-DLR method");
   }
 

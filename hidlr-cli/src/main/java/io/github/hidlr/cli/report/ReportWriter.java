@@ -62,7 +62,7 @@ public final class ReportWriter {
       md.append(". Each experiment's folder holds its `config.json`, `summary.json`, CSV"
           + " traces and plots.\n\n");
     }
-    md.append(scoreboard(seeds, rowsPerSeed));
+    md.append(scoreboard(seeds, rowsPerSeed, scoreboardPolicies(summaries)));
     for (ExperimentSummary summary : summaries) {
       md.append("## ").append(summary.experiment()).append("\n\n");
       md.append(descriptions.getOrDefault(summary.experiment(), "")).append("\n\n");
@@ -126,11 +126,12 @@ public final class ReportWriter {
    *
    * @param seeds the seeds (empty: one run)
    * @param rowsPerSeed the rows, one list per seed
+   * @param policies the policies to judge ({@link #scoreboardPolicies})
    * @return markdown
    */
-  static String scoreboard(List<Long> seeds, List<List<ResultRow>> rowsPerSeed) {
+  static String scoreboard(List<Long> seeds, List<List<ResultRow>> rowsPerSeed,
+      List<Policy> policies) {
     List<Long> named = seeds.isEmpty() ? List.of(0L) : seeds;
-    List<Policy> policies = scoreboardPolicies(rowsPerSeed);
     PolicyStudy study = PolicyStudy.analyse(named, rowsPerSeed, policies);
     if (study.tasks().isEmpty()) {
       return "";
@@ -154,22 +155,24 @@ public final class ReportWriter {
 
   /**
    * The policies of the scoreboard: the reported ones ({@link Policy#reported()}) and any other
-   * named policy that ran on every task the default ran on (as {@code --policies} runs it), in
-   * the order of {@link Policy#all()}; only those with results. A policy that one experiment
-   * adds on its own (image-cls's {@code hi-dlr-cosine}) stays in that experiment's table.
+   * named policy that ran in two experiments or more (as {@code --policies} runs it), in the
+   * order of {@link Policy#all()}; only those with results. A policy that one experiment adds
+   * on its own (image-cls's {@code hi-dlr-cosine}) stays in that experiment's table.
    *
-   * @param rowsPerSeed the rows, one list per seed
+   * @param summaries the experiments' summaries
    * @return the policies, in order
    */
-  public static List<Policy> scoreboardPolicies(List<List<ResultRow>> rowsPerSeed) {
-    Map<String, Set<String>> tasksOf = new HashMap<>();
-    rowsPerSeed.forEach(rows -> rows.forEach(r -> tasksOf.computeIfAbsent(
-        PolicyStudy.baseName(r.method()), m -> new HashSet<>()).add(r.task())));
-    Set<String> defaultTasks = tasksOf.getOrDefault(Policy.DEFAULT.name(), Set.of());
+  public static List<Policy> scoreboardPolicies(List<ExperimentSummary> summaries) {
+    Map<String, Integer> experimentsOf = new HashMap<>();
+    for (ExperimentSummary summary : summaries) {
+      Set<String> methods = new HashSet<>();
+      summary.results().forEach(r -> methods.add(PolicyStudy.baseName(r.method())));
+      methods.forEach(m -> experimentsOf.merge(m, 1, Integer::sum));
+    }
     List<Policy> policies = new ArrayList<>();
     for (Policy p : Policy.all()) {
-      Set<String> tasks = tasksOf.get(p.name());
-      if (tasks != null && (Policy.reported().contains(p) || tasks.containsAll(defaultTasks))) {
+      int experiments = experimentsOf.getOrDefault(p.name(), 0);
+      if (experiments > 0 && (Policy.reported().contains(p) || experiments >= 2)) {
         policies.add(p);
       }
     }

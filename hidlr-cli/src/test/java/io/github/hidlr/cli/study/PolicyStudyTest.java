@@ -2,6 +2,7 @@ package io.github.hidlr.cli.study;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.github.hidlr.cli.report.ExperimentSummary;
 import io.github.hidlr.cli.report.ResultRow;
 import io.github.hidlr.cli.report.Verdict.Outcome;
 import io.github.hidlr.cli.training.Policy;
@@ -54,16 +55,18 @@ class PolicyStudyTest {
   }
 
   @Test
-  void theScoreboardShowsTheReportedPoliciesAndThoseThatRanOnEveryTask() {
-    List<List<ResultRow>> seeds = List.of(List.of(
+  void theScoreboardShowsTheReportedPoliciesAndThoseThatRanInSeveralExperiments() {
+    ExperimentSummary images = new ExperimentSummary("image-cls", "quick", List.of(
         acc("a", "ulr-best", 0.8, false), acc("a", "hi-dlr", 0.8, false),
         acc("a", "hi-dlr-paper", 0.8, false), acc("a", "hi-dlr-bc", 0.8, false),
-        acc("a", "hi-dlr-cosine", 0.8, false),
+        acc("a", "hi-dlr-cosine", 0.8, false)), List.of(), List.of());
+    ExperimentSummary tables = new ExperimentSummary("nam", "quick", List.of(
         acc("b", "ulr-best", 0.8, false), acc("b", "hi-dlr", 0.8, false),
-        acc("b", "hi-dlr-paper", 0.8, false), acc("b", "hi-dlr-bc", 0.8, false)));
-    assertThat(io.github.hidlr.cli.report.ReportWriter.scoreboardPolicies(seeds))
-        .as("hi-dlr-cosine ran on one task only").extracting(Policy::name)
-        .containsExactly("hi-dlr", "hi-dlr-paper", "hi-dlr-bc");
+        acc("b", "hi-dlr-paper", 0.8, false), acc("b", "hi-dlr-bc", 0.8, false)),
+        List.of(), List.of());
+    assertThat(io.github.hidlr.cli.report.ReportWriter.scoreboardPolicies(
+        List.of(images, tables))).as("hi-dlr-cosine ran in one experiment only")
+        .extracting(Policy::name).containsExactly("hi-dlr", "hi-dlr-paper", "hi-dlr-bc");
   }
 
   @Test
