@@ -42,7 +42,7 @@ public final class StudyCommand implements Callable<Integer> {
 
   @Option(names = "--policies", split = ",",
       description = "policies to compare, comma-separated (default: every named policy: hi-dlr,"
-          + " hi-dlr-paper, hi-dlr-bc, hi-dlr-log, linear-ema, hi-dlr-direct, joint-only,"
+          + " hi-dlr-paper, hi-dlr-nobc, hi-dlr-log, linear-ema, hi-dlr-direct, joint-only,"
           + " uphill-only, hi-dlr-cosine, linear-cosine, hi-dlr-cooldown, hi-dlr-candidate,"
           + " candidate-cosine, hi-dlr-heldout, heldout-cooldown)")
   List<String> policies;

@@ -29,18 +29,18 @@ class CommandLineTest {
     assertThat(Main.execute("run", "multitask", "--profile", "tiny", "--policies",
         "no-such-policy", "--out", out.toString())).as("an unknown policy").isEqualTo(2);
     assertThat(Main.execute("run", "multitask", "--profile", "tiny", "--policies",
-        "hi-dlr,hi-dlr-bc", "--out", out.toString())).isZero();
+        "hi-dlr,hi-dlr-nobc", "--out", out.toString())).isZero();
     String summary = Files.readString(out.resolve("multitask").resolve("summary.json"));
-    assertThat(summary).contains("\"hi-dlr\"", "\"hi-dlr-bc\"")
+    assertThat(summary).contains("\"hi-dlr\"", "\"hi-dlr-nobc\"")
         .doesNotContain("\"hi-dlr-paper\"");
     assertThat(Files.readString(out.resolve("report.md")))
         .as("in one experiment, a policy stays in that experiment's table")
-        .doesNotContain("**hi-dlr-bc** against the best non-Hi-DLR method");
+        .doesNotContain("**hi-dlr-nobc** against the best non-Hi-DLR method");
     assertThat(Main.execute("run", "lora-synthetic", "--profile", "tiny", "--policies",
-        "hi-dlr,hi-dlr-bc", "--out", out.toString())).isZero();
+        "hi-dlr,hi-dlr-nobc", "--out", out.toString())).isZero();
     assertThat(Files.readString(out.resolve("report.md")))
         .as("in two experiments, it joins the scoreboard")
-        .contains("**hi-dlr-bc** against the best non-Hi-DLR method");
+        .contains("**hi-dlr-nobc** against the best non-Hi-DLR method");
   }
 
   @Test

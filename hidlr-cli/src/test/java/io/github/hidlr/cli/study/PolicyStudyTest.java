@@ -58,15 +58,15 @@ class PolicyStudyTest {
   void theScoreboardShowsTheReportedPoliciesAndThoseThatRanInSeveralExperiments() {
     ExperimentSummary images = new ExperimentSummary("image-cls", "quick", List.of(
         acc("a", "ulr-best", 0.8, false), acc("a", "hi-dlr", 0.8, false),
-        acc("a", "hi-dlr-paper", 0.8, false), acc("a", "hi-dlr-bc", 0.8, false),
+        acc("a", "hi-dlr-paper", 0.8, false), acc("a", "hi-dlr-nobc", 0.8, false),
         acc("a", "hi-dlr-cosine", 0.8, false)), List.of(), List.of());
     ExperimentSummary tables = new ExperimentSummary("nam", "quick", List.of(
         acc("b", "ulr-best", 0.8, false), acc("b", "hi-dlr", 0.8, false),
-        acc("b", "hi-dlr-paper", 0.8, false), acc("b", "hi-dlr-bc", 0.8, false)),
+        acc("b", "hi-dlr-paper", 0.8, false), acc("b", "hi-dlr-nobc", 0.8, false)),
         List.of(), List.of());
     assertThat(io.github.hidlr.cli.report.ReportWriter.scoreboardPolicies(
         List.of(images, tables))).as("hi-dlr-cosine ran in one experiment only")
-        .extracting(Policy::name).containsExactly("hi-dlr", "hi-dlr-paper", "hi-dlr-bc");
+        .extracting(Policy::name).containsExactly("hi-dlr", "hi-dlr-paper", "hi-dlr-nobc");
   }
 
   @Test

@@ -160,10 +160,12 @@ public final class TunerConfig {
 
   /**
    * Hi-DLR with hidlr's default policy for mini-batch training: the paper's diagonal rule
-   * ({@link #paper()}) plus the three safeguards the policy study chose (docs/POLICY.md): the
-   * rate smoothed in log space ({@link Smoothing#LOG_RATE_EMA}, so that noisy fits do not
-   * ratchet it up), the two-sided joint scale ({@link Builder#optJointScale}) and uphill fits
-   * that lower the rate ({@link Builder#optUphillShrinks}). Costs {@code 2K + 3} forward passes
+   * ({@link #paper()}) plus the safeguards the policy study chose (docs/POLICY.md): the rate
+   * smoothed in log space ({@link Smoothing#LOG_RATE_EMA}, so that noisy fits do not ratchet it
+   * up) with its initialisation bias corrected ({@link Builder#optBiasCorrection}, so that
+   * {@code η0} does not hold it back), the two-sided joint scale
+   * ({@link Builder#optJointScale}) and uphill fits that lower the rate
+   * ({@link Builder#optUphillShrinks}). Costs {@code 2K + 3} forward passes
    * per probe. When the run's length {@code T} is known, add the cooldown the study chose with
    * it: {@code optHorizon(Horizon.COOLDOWN, T)}.
    *
@@ -171,7 +173,7 @@ public final class TunerConfig {
    */
   public static Builder hiDlr() {
     return new Builder(Preset.HI_DLR).optJointScale(JointScale.SMOOTHED).optUphillShrinks(true)
-        .optSmoothing(Smoothing.LOG_RATE_EMA);
+        .optSmoothing(Smoothing.LOG_RATE_EMA).optBiasCorrection(true);
   }
 
   /**
@@ -790,7 +792,7 @@ public final class TunerConfig {
 
     /**
      * The rate EMA corrects its initialisation bias, as Adam corrects its moments (an hidlr
-     * addition, off in every preset). The EMA {@code ê_n = γ ê_(n−1) + (1 − γ) c_n} (in log
+     * addition, on in {@link TunerConfig#hiDlr()}, off in the other presets). The EMA {@code ê_n = γ ê_(n−1) + (1 − γ) c_n} (in log
      * space for {@link Smoothing#LOG_RATE_EMA}) starts from {@code η0} as if {@code η0} were
      * the average of infinitely many earlier fits: after {@code n} probes {@code η0} still
      * weighs {@code γ^n} (0.35 after 10 probes with {@code γ = 0.9}), so a rate that starts

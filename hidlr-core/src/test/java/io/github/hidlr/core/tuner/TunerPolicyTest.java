@@ -220,7 +220,10 @@ class TunerPolicyTest {
     TunerConfig config = TunerConfig.hiDlr().setInitialRate(0.1).optBiasCorrection(true)
         .build();
     assertThat(TunerConfig.fromMap(config.toMap()).biasCorrection()).isTrue();
-    assertThat(TunerConfig.hiDlr().setInitialRate(0.1).build().biasCorrection()).isFalse();
+    assertThat(TunerConfig.hiDlr().setInitialRate(0.1).build().biasCorrection())
+        .as("the default corrects it").isTrue();
+    assertThat(TunerConfig.paper().setInitialRate(0.1).build().biasCorrection())
+        .as("the paper's rule does not").isFalse();
   }
 
   @Test
