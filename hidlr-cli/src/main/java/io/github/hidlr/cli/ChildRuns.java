@@ -13,7 +13,6 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.stream.Collectors;
 
 /**
  * Runs {@code hidlr} commands in child JVMs, {@code jobs} at a time: each child is one
@@ -58,8 +57,7 @@ final class ChildRuns {
   static Job experiment(String name, CommonOptions options) {
     return new Job(name, List.of("run", name, "--profile", options.profile().label(), "--seed",
         Long.toString(options.seed()), "--out", options.out().toAbsolutePath().toString(),
-        "--policies", options.policies().stream().map(Policy::name)
-            .collect(Collectors.joining(",")),
+        "--policies", Policy.names(options.policies()),
         "--no-report", "--no-progress"));
   }
 

@@ -136,7 +136,7 @@ public final class StudyCommand implements Callable<Integer> {
     PolicyStudy study = PolicyStudy.analyse(seeds, rowsPerSeed, chosen);
     String command = "./hidlr study --profile " + profile.label() + " --seeds "
         + seeds.stream().map(String::valueOf).collect(Collectors.joining(","))
-        + " --policies " + chosen.stream().map(Policy::name).collect(Collectors.joining(","))
+        + " --policies " + Policy.names(chosen)
         + (experiments == null ? "" : " --experiments " + String.join(",", experiments));
     Path md = StudyWriter.write(new RunOutput(out), study, rowsPerSeed, command);
     said.println(StudyWriter.markdown(study, command));
@@ -158,7 +158,7 @@ public final class StudyCommand implements Callable<Integer> {
         children.add(new ChildRuns.Job("seed-" + seed + "-" + experiment.name(), List.of(
             "study", "--part", "--profile", profile.label(), "--seeds", Long.toString(seed),
             "--experiments", experiment.name(), "--policies",
-            chosen.stream().map(Policy::name).collect(Collectors.joining(",")),
+            Policy.names(chosen),
             "--out", out.toAbsolutePath().toString())));
       }
     }

@@ -120,9 +120,8 @@ public final class ReportWriter {
   }
 
   /**
-   * The scoreboard: per task, {@code hi-dlr}, {@code hi-dlr-paper} and any other named policy
-   * that was run ({@code --policies}) against the best method that is not Hi-DLR, with the
-   * margin, and the tally.
+   * The scoreboard: per task, each of {@code policies} against the best method that is not
+   * Hi-DLR, with the margin, and the tally.
    *
    * @param seeds the seeds (empty: one run)
    * @param rowsPerSeed the rows, one list per seed

@@ -6,6 +6,7 @@ import io.github.hidlr.core.tuner.TunerConfig;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.Supplier;
+import java.util.stream.Collectors;
 
 /**
  * A named Hi-DLR tuning policy, as the experiments and {@code hidlr study} run it: a preset of
@@ -122,8 +123,19 @@ public record Policy(String name, String mechanisms, Supplier<TunerConfig.Builde
    * @return the policies
    */
   public static List<Policy> all() {
-    return List.of(DEFAULT, PAPER, NO_BIAS_CORRECTION, NO_BUDGET, LINEAR, DIRECT, JOINT_ONLY, UPHILL_ONLY,
-        DEFAULT_COSINE, LINEAR_COSINE, LINEAR_COOLDOWN, CANDIDATE, CANDIDATE_COSINE, HELD_OUT, HELD_OUT_COOLDOWN);
+    return List.of(DEFAULT, PAPER, NO_BIAS_CORRECTION, NO_BUDGET, LINEAR, DIRECT, JOINT_ONLY,
+        UPHILL_ONLY, DEFAULT_COSINE, LINEAR_COSINE, LINEAR_COOLDOWN, CANDIDATE, CANDIDATE_COSINE,
+        HELD_OUT, HELD_OUT_COOLDOWN);
+  }
+
+  /**
+   * The names, comma-separated, as {@code --policies} takes them.
+   *
+   * @param policies the policies
+   * @return e.g. {@code hi-dlr,hi-dlr-paper}
+   */
+  public static String names(List<Policy> policies) {
+    return policies.stream().map(Policy::name).collect(Collectors.joining(","));
   }
 
   /**

@@ -792,19 +792,19 @@ public final class TunerConfig {
 
     /**
      * The rate EMA corrects its initialisation bias, as Adam corrects its moments (an hidlr
-     * addition, on in {@link TunerConfig#hiDlr()}, off in the other presets). The EMA {@code ê_n = γ ê_(n−1) + (1 − γ) c_n} (in log
-     * space for {@link Smoothing#LOG_RATE_EMA}) starts from {@code η0} as if {@code η0} were
-     * the average of infinitely many earlier fits: after {@code n} probes {@code η0} still
-     * weighs {@code γ^n} (0.35 after 10 probes with {@code γ = 0.9}), so a rate that starts
-     * 10× off needs dozens of probes to get there (a short run may end before). With the
-     * correction the weight of the {@code n}-th observation is {@code (1 − γ)/(1 − γ^n)}
-     * instead of {@code 1 − γ}: the first fit is taken whole (still clipped to
-     * {@code [ê/ρ, ρ ê]}), and the weights tend to {@code 1 − γ} as {@code n} grows; while no
-     * fit is clipped or rejected the estimate is exactly the EMA of the fits alone,
-     * {@code η0} not counted. With the smoothed joint scale, its factor is taken whole at the
-     * first probe too, so the first probe may move a rate by up to {@code ρ²}. It applies to every smoothed
-     * move of a probe (the fit, the smoothed joint scale, an uphill shrink), with {@code n} the
-     * number of probes so far; not to {@link Smoothing#MOMENT_EMA}. No extra forward pass.
+     * addition, on in {@link TunerConfig#hiDlr()}, off in the other presets). The EMA {@code ê_n =
+     * γ ê_(n−1) + (1 − γ) c_n} (in log space for {@link Smoothing#LOG_RATE_EMA}) starts from {@code
+     * η0} as if {@code η0} were the average of infinitely many earlier fits: after {@code n} probes
+     * {@code η0} still weighs {@code γ^n} (0.35 after 10 probes with {@code γ = 0.9}), so a rate
+     * that starts 10× off needs dozens of probes to get there (a short run may end before). With
+     * the correction the weight of the {@code n}-th observation is {@code (1 − γ)/(1 − γ^n)}
+     * instead of {@code 1 − γ}: the first fit is taken whole (still clipped to {@code [ê/ρ, ρ ê]}),
+     * and the weights tend to {@code 1 − γ} as {@code n} grows; while no fit is clipped or rejected
+     * the estimate is exactly the EMA of the fits alone, {@code η0} not counted. With the smoothed
+     * joint scale, its factor is taken whole at the first probe too, so the first probe may move a
+     * rate by up to {@code ρ²}. It applies to every smoothed move of a probe (the fit, the smoothed
+     * joint scale, an uphill shrink), with {@code n} the number of probes so far; not to {@link
+     * Smoothing#MOMENT_EMA}. No extra forward pass.
      *
      * @param enabled whether the rate EMA corrects its initialisation bias
      * @return this builder

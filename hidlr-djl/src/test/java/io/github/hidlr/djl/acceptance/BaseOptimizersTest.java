@@ -98,7 +98,8 @@ class BaseOptimizersTest {
       NdOptimizer base = factory.get();
       CapturingOptimizer capture = CapturingOptimizer.wrap(base, reference);
       try (Trainer trainer =
-          model.newTrainer(new DefaultTrainingConfig(new HalfSquaredErrorLoss()).optOptimizer(capture))) {
+          model.newTrainer(new DefaultTrainingConfig(new HalfSquaredErrorLoss())
+              .optOptimizer(capture))) {
         trainer.initialize(new Shape(N, D));
         NDList x = new NDList(trainer.getManager().create(data[0]));
         NDList y = new NDList(trainer.getManager().create(data[1]));
@@ -136,7 +137,8 @@ class BaseOptimizersTest {
     NdOptimizer plain = factory.get();
     plainModel.setBlock(mlp());
     try (Trainer plainTrainer =
-        plainModel.newTrainer(new DefaultTrainingConfig(new HalfSquaredErrorLoss()).optOptimizer(plain))) {
+        plainModel.newTrainer(new DefaultTrainingConfig(new HalfSquaredErrorLoss())
+            .optOptimizer(plain))) {
       plainTrainer.initialize(new Shape(N, D));
       Acceptance.copyParameters(model.getBlock(), plainModel.getBlock());
       ByteArrayOutputStream state = new ByteArrayOutputStream();

@@ -73,7 +73,8 @@ class LoRAGroupsAcceptanceTest {
       Optimizer sgd = Optimizer.sgd().setLearningRateTracker(Tracker.fixed(1f)).build();
       CapturingOptimizer capture = CapturingOptimizer.wrap(sgd, 1f);
       try (Trainer trainer =
-          model.newTrainer(new DefaultTrainingConfig(new HalfSquaredErrorLoss()).optOptimizer(capture))) {
+          model.newTrainer(new DefaultTrainingConfig(new HalfSquaredErrorLoss())
+              .optOptimizer(capture))) {
         trainer.initialize(new Shape(N, IN));
         LoRAGroups lora = wrapped.groups();
         ParameterGroups.Builder groups = ParameterGroups.builder();

@@ -57,7 +57,8 @@ class MemoryTest {
           : CapturingOptimizer.wrap(
               Optimizer.sgd().setLearningRateTracker(Tracker.fixed(1e-2f)).build(), 1e-2f);
       try (Trainer trainer =
-          model.newTrainer(new DefaultTrainingConfig(new HalfSquaredErrorLoss()).optOptimizer(capture))) {
+          model.newTrainer(new DefaultTrainingConfig(new HalfSquaredErrorLoss())
+              .optOptimizer(capture))) {
         trainer.initialize(new Shape(N, D));
         // The first layer is in no group and is frozen; the head is two groups.
         ResolvedGroups groups = ParameterGroups.builder()

@@ -55,7 +55,8 @@ abstract class ContractRig implements AutoCloseable {
   ContractRig(Optimizer optimizer, Block block) {
     model = Model.newInstance("contract");
     model.setBlock(block);
-    trainer = model.newTrainer(new DefaultTrainingConfig(new HalfSquaredErrorLoss()).optOptimizer(optimizer));
+    trainer = model.newTrainer(new DefaultTrainingConfig(new HalfSquaredErrorLoss())
+        .optOptimizer(optimizer));
     Engine.getInstance().setRandomSeed(SEED);
     trainer.initialize(new Shape(BATCH, IN));
   }

@@ -270,7 +270,8 @@ class WholeStepTest {
     try (Model model = Model.newInstance("hidlr-over-prodigy")) {
       model.setBlock(block);
       try (Trainer trainer =
-          model.newTrainer(new DefaultTrainingConfig(new HalfSquaredErrorLoss()).optOptimizer(capture))) {
+          model.newTrainer(new DefaultTrainingConfig(new HalfSquaredErrorLoss())
+              .optOptimizer(capture))) {
         Engine.getInstance().setRandomSeed(ContractRig.SEED);
         trainer.initialize(new Shape(ContractRig.BATCH, ContractRig.IN));
         TunerConfig config = TunerConfig.gen().setInitialRate(1e-2).build();

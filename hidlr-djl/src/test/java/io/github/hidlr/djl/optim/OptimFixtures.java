@@ -74,7 +74,8 @@ final class OptimFixtures {
     Model model = Model.newInstance("optim-test");
     model.setBlock(block);
     Trainer trainer =
-        model.newTrainer(new DefaultTrainingConfig(new HalfSquaredErrorLoss()).optOptimizer(optimizer));
+        model.newTrainer(new DefaultTrainingConfig(new HalfSquaredErrorLoss())
+            .optOptimizer(optimizer));
     // Seed right before initialize so every rig starts from the same weights.
     Engine.getInstance().setRandomSeed(SEED);
     trainer.initialize(new Shape(BATCH, IN));
