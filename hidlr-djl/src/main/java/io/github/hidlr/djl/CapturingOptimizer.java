@@ -18,37 +18,48 @@ import java.util.Objects;
 import java.util.Set;
 
 /**
- * Wraps the base optimizer so that a training step calls it exactly once, at the reference
- * rate {@code η_ref}, and captures the update instead of applying it (ALGORITHM.md §6).
+ * Wraps the base optimizer so that a training step calls it exactly once and captures its
+ * update instead of applying it (ALGORITHM.md §6).
  *
- * <p>hidlr's own optimizers ({@code io.github.hidlr.djl.optim}) hand the update over directly:
- * {@link NdOptimizer#updateInto} writes {@code Δ = η_ref·d} into the parameter's gradient
- * buffer (free once the optimizer consumed the gradient) and leaves the weight at
- * {@code w_before}. Any other optimizer (DJL's SGD, Adam, AdamW; the whole-step baselines) is
- * differenced: {@link #update} saves {@code w_before} into a buffer reused across steps, the
+ * <p>hidlr's own optimizers ({@code io.github.hidlr.djl.optim}) hand over their direction
+ * {@code d} ({@link NdOptimizer#captureDirection}) and leave the weight at {@code w_before};
+ * {@link HiDlrStepper} then probes along {@code d} and writes {@code w = w_before − Σ_k η_k
+ * d_(k)}, which at {@code η_k = η} is the optimizer's own step to the bit. Any other optimizer
+ * (DJL's SGD, Adam, AdamW; the whole-step baselines) is differenced at the reference rate
+ * {@code η_ref}: {@link #update} saves {@code w_before} into a buffer reused across steps, the
  * base optimizer computes {@code w_after}, and after the whole {@code trainer.step()} the
  * capture stores {@code Δ = w_before − w_after} in the gradient buffer and puts
- * {@code w_before} back. Either way {@link HiDlrStepper} then probes along
- * {@code d = Δ / η_ref} and writes {@code w = w_before − Σ_k (η_k / η_ref) Δ_(k)}. The base
+ * {@code w_before} back; the step is then {@code w_before − Σ_k (η_k / η_ref) Δ_(k)}. The base
  * optimizer's state (momentum, Adam's moments) is updated once per step, never twice as in the
- * reference GeN code. Extra memory: at most one copy of the trainable parameters.
+ * reference GeN code. Extra memory: the directions of one step, or one copy of the trainable
+ * parameters when differencing.
  *
- * <p>Exact when {@code Δ} is linear in the learning rate: true for SGD, Adam, AdamW and the
+ * <p>Exact when the update is linear in the learning rate: true for SGD, Adam, AdamW and the
  * optimizers of {@code io.github.hidlr.djl.optim}; not for DJL's {@code Sgd} with momentum,
  * which keeps the learning rate inside its buffer.
  */
 public final class CapturingOptimizer extends Optimizer {
 
-  /** One parameter replica captured during the current step. */
+  /**
+   * One parameter replica captured during the current step. For hidlr's optimizers the step
+   * moves it by {@code η_k·d} along the captured direction ({@code before} is null); for any
+   * other optimizer {@code before} is {@code w_before} and the direction, filled in by
+   * {@link #drain}, is {@code Δ = w_before − w_after} in the gradient buffer, moved by
+   * {@code (η_k / η_ref)·Δ}.
+   */
   static final class Capture {
     final String parameterId;
     final NDArray weight;
     final NDArray before;
+    /** The base optimizer's direction, when it handed one over. */
+    final NdOptimizer.Direction direction;
 
-    Capture(String parameterId, NDArray weight, NDArray before) {
+    Capture(String parameterId, NDArray weight, NDArray before,
+        NdOptimizer.Direction direction) {
       this.parameterId = parameterId;
       this.weight = weight;
       this.before = before;
+      this.direction = direction;
     }
   }
 
@@ -107,6 +118,17 @@ public final class CapturingOptimizer extends Optimizer {
   }
 
   /**
+   * The rate a captured update already contains: a group at rate {@code η_k} moves by
+   * {@code (η_k / unit)} times it. 1 when the base optimizer hands over its direction
+   * {@code d}; {@code η_ref} when its update {@code Δ = η_ref·d} is differenced.
+   *
+   * @return the unit
+   */
+  double unit() {
+    return capturesDirection() ? 1 : referenceRate;
+  }
+
+  /**
    * The wrapped optimizer.
    *
    * @return the base optimizer
@@ -129,17 +151,11 @@ public final class CapturingOptimizer extends Optimizer {
     JniUtils.setGradMode(false);
     try {
       if (capturesDirection()) {
-        // hidlr's optimizers write Δ = η_ref·d straight into the gradient buffer and leave the
-        // weight at w_before: no copy, no difference, no restore.
-        PtNDArray gradient = JniUtils.getGradient((PtNDArray) weight);
-        if (gradient == null) {
-          throw new IllegalStateException("parameter " + parameterId + " has no gradient"
-              + " buffer: run backward before stepping");
-        }
-        try (NDArray delta = gradient) {
-          ((NdOptimizer) base).updateInto(parameterId, weight, grad, delta);
-        }
-        pending.add(new Capture(parameterId, weight, null));
+        // hidlr's optimizers hand over d itself and leave the weight at w_before: no copy, no
+        // difference, no restore; the step is then w − η_k·d, as the optimizer would take it.
+        NdOptimizer.Direction direction =
+            ((NdOptimizer) base).captureDirection(parameterId, weight, grad);
+        pending.add(new Capture(parameterId, weight, null, direction));
         return;
       }
       String key = parameterId + "@" + weight.getDevice();
@@ -153,7 +169,7 @@ public final class CapturingOptimizer extends Optimizer {
         // The buffer is reused step after step: one copy of the parameters, no allocation.
         Tensors.assign(before, weight);
       }
-      pending.add(new Capture(parameterId, weight, before));
+      pending.add(new Capture(parameterId, weight, before, null));
       base.update(parameterId, weight, grad);
     } finally {
       JniUtils.setGradMode(gradMode);
@@ -161,11 +177,12 @@ public final class CapturingOptimizer extends Optimizer {
   }
 
   /**
-   * Whether the base optimizer hands over its direction itself ({@link NdOptimizer#updateInto}),
+   * Whether the base optimizer hands over its direction itself
+   * ({@link NdOptimizer#captureDirection}),
    * rather than being differenced: true for hidlr's per-parameter optimizers, false for DJL's
    * and for the whole-step baselines, which apply their update at the step's last parameter.
    *
-   * @return true when {@code Δ} is captured directly
+   * @return true when {@code d} is captured directly
    */
   boolean capturesDirection() {
     return base instanceof NdOptimizer && !(base instanceof WholeStepOptimizer);
@@ -224,6 +241,9 @@ public final class CapturingOptimizer extends Optimizer {
       for (Capture capture : pending) {
         if (capture.before != null) {
           Tensors.assign(capture.weight, capture.before);
+        }
+        if (capture.direction != null) {
+          capture.direction.close();
         }
       }
     } finally {

@@ -24,10 +24,11 @@ import java.util.Objects;
 
 /**
  * The one place where a Hi-DLR training step happens on DJL (ALGORITHM.md §6): call the base
- * optimizer once at {@code η_ref} through the {@link CapturingOptimizer}, probe the loss on a
- * probe batch by forward passes at {@code w_before − Σ_k (ξ_k / η_ref) Δ_(k)} (inference mode,
- * no autograd), let the {@link HiDlrTuner} choose {@code η_k}, and write
- * {@code w = w_before − Σ_k (η_k / η_ref) Δ_(k)}.
+ * optimizer once through the {@link CapturingOptimizer}, which hands over its direction
+ * {@code d}, probe the loss on a probe batch by forward passes at
+ * {@code w_before − Σ_k ξ_k d_(k)} (inference mode, no autograd), let the {@link HiDlrTuner}
+ * choose {@code η_k}, and write {@code w = w_before − Σ_k η_k d_(k)}. (A base optimizer that
+ * only hands over its update {@code Δ = η_ref·d} is moved by {@code (η_k / η_ref) Δ}.)
  *
  * <p>Use it in place of {@code trainer.step()}:
  * <pre>{@code
@@ -48,7 +49,8 @@ public final class HiDlrStepper implements AutoCloseable {
   private final CapturingOptimizer optimizer;
   private final ResolvedGroups groups;
   private final HiDlrTuner tuner;
-  private final double referenceRate;
+  /** The rate a captured update already contains ({@link CapturingOptimizer#unit()}). */
+  private final double unit;
 
   private HiDlrStepper(Trainer trainer, CapturingOptimizer optimizer, ResolvedGroups groups,
       HiDlrTuner tuner) {
@@ -56,7 +58,7 @@ public final class HiDlrStepper implements AutoCloseable {
     this.optimizer = optimizer;
     this.groups = groups;
     this.tuner = tuner;
-    this.referenceRate = optimizer.referenceRate();
+    this.unit = optimizer.unit();
   }
 
   /**
@@ -185,9 +187,13 @@ public final class HiDlrStepper implements AutoCloseable {
         }
         return probeAndApply(replicas, forward);
       } finally {
-        // Δ lives in the gradient buffers: clear it so the next backward starts from zero.
+        // Clear the gradient buffers (they may hold Δ) so the next backward starts from zero,
+        // and free the captured directions.
         for (CapturingOptimizer.Capture capture : captures) {
           JniUtils.zeroGrad((PtNDArray) capture.weight);
+          if (capture.direction != null) {
+            capture.direction.close();
+          }
         }
       }
     } finally {
@@ -210,7 +216,7 @@ public final class HiDlrStepper implements AutoCloseable {
     long probeNanos = result.report().isPresent() ? System.nanoTime() - begin : 0;
     double[] scales = result.rates().clone();
     for (int k = 0; k < scales.length; k++) {
-      scales[k] /= referenceRate;
+      scales[k] /= unit;
     }
     for (Replica replica : replicas) {
       replica.displace(scales, false);
@@ -315,14 +321,23 @@ public final class HiDlrStepper implements AutoCloseable {
     final NDArray weight;
     /** {@code w_before}; null until needed when the optimizer left the weight untouched. */
     NDArray before;
+    /** The direction the weight moves along: {@code d}, or {@code Δ} when differenced. */
     final NDArray delta;
+    /** Whether the step's final update may scale {@link #delta} in place (its last use). */
+    final boolean scratch;
     final List<GroupMember> members;
     final double[] current;
 
     Replica(CapturingOptimizer.Capture capture, List<GroupMember> members) {
       this.weight = capture.weight;
       this.before = capture.before;
-      this.delta = JniUtils.getGradient((PtNDArray) capture.weight);
+      if (capture.direction != null) {
+        this.delta = capture.direction.array();
+        this.scratch = capture.direction.owned();
+      } else {
+        this.delta = JniUtils.getGradient((PtNDArray) capture.weight);
+        this.scratch = true;
+      }
       this.members = members;
       this.current = new double[members.size()];
       if (members.isEmpty()) {
@@ -345,10 +360,10 @@ public final class HiDlrStepper implements AutoCloseable {
      */
     void displace(double[] scales, boolean probing) {
       // Invariant: the weight is w_before bit for bit when every current scale is 0, and
-      // w_before − current·Δ otherwise. From one probe point to the next it moves by the
+      // w_before − current·d otherwise. From one probe point to the next it moves by the
       // difference of the scales (one multiply-subtract, no copy; equal to the formula up to
       // a rounding). The origin and the step's final update start from w_before, so the step
-      // leaves exactly w_before − scale·Δ.
+      // leaves exactly w_before − scale·d: without a probe, the base optimizer's own update.
       boolean atOrigin = true;
       for (double c : current) {
         atOrigin &= c == 0;
@@ -379,9 +394,9 @@ public final class HiDlrStepper implements AutoCloseable {
             weight.subi(step);
           }
         } else if (move != 0) {
-          // The step's last use of Δ (the gradient buffer, cleared after the step): scale it
-          // in place instead of allocating a copy.
-          weight.subi(delta.muli((float) move));
+          // The step's last use of the direction: scale it in place instead of allocating a
+          // copy, unless it is the base optimizer's state (e.g. SGD's momentum buffer).
+          weight.subi(scratch ? delta.muli((float) move) : delta.mul((float) move));
         }
         current[0] = scale;
         return;
@@ -402,7 +417,7 @@ public final class HiDlrStepper implements AutoCloseable {
         scope.suppressNotUsedWarning();
         NDArray column = weight.getManager().create(rowScale)
             .toDevice(weight.getDevice(), false).reshape(new Shape(broadcast));
-        weight.subi(probing ? delta.mul(column) : delta.muli(column));
+        weight.subi(probing || !scratch ? delta.mul(column) : delta.muli(column));
       }
     }
 
@@ -432,7 +447,7 @@ public final class HiDlrStepper implements AutoCloseable {
     public double loss(double[] displacement) {
       double[] scales = new double[displacement.length];
       for (int k = 0; k < scales.length; k++) {
-        scales[k] = displacement[k] / referenceRate;
+        scales[k] = displacement[k] / unit;
       }
       for (Replica replica : replicas) {
         replica.displace(scales, true);

@@ -55,8 +55,6 @@ import java.util.function.Function;
  */
 public abstract class NdOptimizer extends Optimizer {
 
-  private static final ai.djl.ndarray.index.NDIndex ALL = new ai.djl.ndarray.index.NDIndex("...");
-
   /** "HDLO": marks a stream written by {@link #saveState}. */
   private static final int STATE_MAGIC = 0x48444C4F;
 
@@ -131,25 +129,47 @@ public abstract class NdOptimizer extends Optimizer {
   /** {@inheritDoc} */
   @Override
   public final void update(String parameterId, NDArray weight, NDArray grad) {
-    step(parameterId, weight, grad, null);
+    step(parameterId, weight, grad, false);
   }
 
   /**
-   * One update that leaves the weight alone and writes {@code Δ = η·d} into {@code delta}
-   * instead: the same state changes and step count as {@link #update}, for Hi-DLR's
-   * {@code CapturingOptimizer}, which rescales {@code Δ} per group (ALGORITHM.md §6) and so
-   * saves differencing the weights before and after.
+   * One parameter's step direction {@code d}, handed over instead of applied: the same state
+   * changes and step count as {@link #update}, but the weight is left alone. For Hi-DLR's
+   * {@code CapturingOptimizer}, which moves each parameter group by its own rate,
+   * {@code w ← w − η_k·d} (ALGORITHM.md §6), so that a step at {@code η_k = η} is
+   * {@link #update}'s to the bit.
+   *
+   * <p>The direction outlives this call: it is either a temporary the caller owns ({@link
+   * Direction#owned()}, to be closed) or one of this optimizer's state arrays (e.g. SGD's
+   * momentum buffer), only to be read, and valid until this parameter's next update.
    *
    * @param parameterId the parameter's id
    * @param weight the parameter, not modified
    * @param grad the gradient (DJL's duplicate), not modified
-   * @param delta receives {@code Δ}; usually the parameter's own gradient buffer
+   * @return the direction, or {@code null} when this optimizer moves the weights itself (the
+   *     whole-step baselines)
    */
-  public final void updateInto(String parameterId, NDArray weight, NDArray grad, NDArray delta) {
-    step(parameterId, weight, grad, java.util.Objects.requireNonNull(delta, "delta"));
+  public final Direction captureDirection(String parameterId, NDArray weight, NDArray grad) {
+    return step(parameterId, weight, grad, true);
   }
 
-  private void step(String parameterId, NDArray weight, NDArray grad, NDArray deltaOut) {
+  /**
+   * A direction {@code d} handed over by {@link #captureDirection}.
+   *
+   * @param array {@code d}, with the weight's shape
+   * @param owned whether the caller owns it (a temporary to close) or only reads it (state)
+   */
+  public record Direction(NDArray array, boolean owned) implements AutoCloseable {
+    /** Closes the array if the caller owns it. */
+    @Override
+    public void close() {
+      if (owned) {
+        array.close();
+      }
+    }
+  }
+
+  private Direction step(String parameterId, NDArray weight, NDArray grad, boolean capture) {
     if (!(weight instanceof PtNDArray)) {
       throw new IllegalArgumentException(
           getClass().getSimpleName()
@@ -165,6 +185,7 @@ public abstract class NdOptimizer extends Optimizer {
     // op on a leaf that requires grad throws; grad mode is thread-local, so restore it.
     boolean gradMode = JniUtils.isGradMode();
     JniUtils.setGradMode(false);
+    Direction out = null;
     try (NDScope scope = new NDScope()) {
       scope.suppressNotUsedWarning();
       // A copy even when rescaleGrad is 1: the caller's array must stay untouched, and
@@ -174,14 +195,17 @@ public abstract class NdOptimizer extends Optimizer {
         g = g.maximum(-clipGradient).minimum(clipGradient);
       }
       NDArray d = direction(parameterId, weight, g, step);
-      // The only place η enters: Δ = −η·d, linear in η by construction.
-      if (deltaOut != null) {
-        if (d == null) {
-          deltaOut.set(ALL, 0f);
-        } else {
-          deltaOut.set(ALL, d.mul(learningRate));
+      if (capture) {
+        if (d != null) {
+          boolean owned = !isState(parameterId, device, d);
+          if (owned) {
+            // Kept past this scope: the caller closes it.
+            NDScope.unregister(d);
+          }
+          out = new Direction(d, owned);
         }
       } else {
+        // The only place η enters: Δ = −η·d, linear in η by construction.
         if (d != null) {
           weight.subi(d.mul(learningRate));
         }
@@ -195,6 +219,18 @@ public abstract class NdOptimizer extends Optimizer {
       JniUtils.setGradMode(gradMode);
     }
     steps.computeIfAbsent(parameterId, k -> new ConcurrentHashMap<>()).put(device, step);
+    return out;
+  }
+
+  /** Whether {@code array} is one of this parameter's state arrays (same object). */
+  private boolean isState(String parameterId, Device device, NDArray array) {
+    for (Map<String, Map<Device, NDArray>> slot : slots.values()) {
+      Map<Device, NDArray> perDevice = slot.get(parameterId);
+      if (perDevice != null && perDevice.get(device) == array) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /**

@@ -120,6 +120,10 @@ class OptimizerSteppedOnceTest {
     final HiDlrStepper stepper;
 
     Rig(Supplier<Optimizer> factory, int probeEvery) {
+      this(factory, probeEvery, 4);
+    }
+
+    Rig(Supplier<Optimizer> factory, int probeEvery, double clip) {
       Engine.getInstance().setRandomSeed(12);
       model = Model.newInstance("linear");
       model.setBlock(Linear.builder().setUnits(OUT).build());
@@ -133,7 +137,7 @@ class OptimizerSteppedOnceTest {
               .add(GroupSpec.kind("weight", ParameterKind.WEIGHT))
               .add(GroupSpec.kind("bias", ParameterKind.BIAS))
               .build().resolve(model.getBlock()),
-          TunerConfig.hiDlr().setInitialRate(REFERENCE).optRateSmoothing(0.5).optClip(4)
+          TunerConfig.hiDlr().setInitialRate(REFERENCE).optRateSmoothing(0.5).optClip(clip)
               .optProbeEvery(probeEvery).build());
     }
 
@@ -228,6 +232,41 @@ class OptimizerSteppedOnceTest {
       }
       // The tuner really changed the rates: the state above did not depend on them.
       assertThat(ratesSeen).as("%s: distinct rates applied", name).hasSizeGreaterThan(4);
+    }
+  }
+
+  /**
+   * With every rate held at {@code η0} (clip {@code ρ = 1}: the tuner then never probes),
+   * Hi-DLR's weights and Adam's state are plain Adam's at {@code η0}, bit for bit, step after
+   * step: the step is the optimizer's own {@code w − η·d} along the direction it handed over.
+   */
+  @org.junit.jupiter.api.Test
+  void ratesHeldAtTheInitialRateGivePlainAdamBitForBit() {
+    Supplier<Optimizer> adam = () -> Optimizers.adam().setLearningRate(REFERENCE).build();
+    Teacher data = new Teacher(5);
+    Teacher sameData = new Teacher(5);
+    try (Rig hiDlr = new Rig(adam, 1, 1);
+        Rig plain = new Rig(adam, 0)) {
+      float[][][] probeBatch = new Teacher(77).next();
+      for (int t = 0; t < STEPS; t++) {
+        try (NDManager manager = hiDlr.trainer.getManager().newSubManager();
+            NDManager plainManager = plain.trainer.getManager().newSubManager()) {
+          plain.backward(plainManager, sameData.next());
+          plain.trainer.step();
+          hiDlr.backward(manager, data.next());
+          StepOutcome outcome = hiDlr.stepper.step(new NDList(manager.create(probeBatch[0])),
+              new NDList(manager.create(probeBatch[1]), manager.create(probeBatch[2])));
+          assertThat(outcome.report()).as("probe at step %d", t).isEmpty();
+          assertThat(outcome.rates()).containsOnly((double) REFERENCE);
+          Map<String, float[]> w = Acceptance.snapshot(hiDlr.model.getBlock());
+          Map<String, float[]> p = Acceptance.snapshot(plain.model.getBlock());
+          for (String parameter : p.keySet()) {
+            assertThat(w.get(parameter)).as("%s after step %d", parameter, t)
+                .containsExactly(p.get(parameter));
+          }
+          assertThat(hiDlr.state()).as("Adam state after step %d", t).isEqualTo(plain.state());
+        }
+      }
     }
   }
 }
