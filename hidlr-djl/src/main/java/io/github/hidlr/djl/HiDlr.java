@@ -11,6 +11,8 @@ import io.github.hidlr.core.tuner.TunerConfig;
 import io.github.hidlr.djl.group.ParameterGroups;
 import io.github.hidlr.djl.optim.NdOptimizer;
 import io.github.hidlr.djl.optim.Optimizers;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Objects;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
@@ -30,6 +32,11 @@ import java.util.function.Supplier;
  * over the last fifth of the run when {@link Builder#budget} gives its length; the probe batch is
  * the next batch of its own pass over {@link Builder#probes(Dataset)} (usually the training
  * set, as the reference implementation's {@code tr_iter}), or a fixed batch.
+ *
+ * <p>Hand-set rates go through the same optimizer, without probing:
+ * {@link Builder#fixedRates} (LoRA+: {@code HiDlr.adamW(ηA).groups(loraGroups)
+ * .fixedRates(Map.of("B", 16 * ηA))}; a manual DLR) and, for a schedule, {@code
+ * tuner(() -> TunerConfig.fixed().optHorizon(Horizon.COSINE, steps))}.
  */
 public final class HiDlr {
 
@@ -118,6 +125,25 @@ public final class HiDlr {
     }
 
     /**
+     * Fixed rates per group, never probed (no probe source needed, no forward pass spent):
+     * {@link TunerConfig#fixed()} with these initial rates. A group not named runs at the base
+     * optimizer's rate. LoRA+ is {@code fixedRates(Map.of("B", 16 * ηA))} over groups
+     * {@code A}, {@code B} and {@code head} at the base rate {@code ηA}.
+     *
+     * @param rates the rate of each named group; every name must be a group
+     * @return this builder
+     */
+    public Builder fixedRates(Map<String, Double> rates) {
+      Map<String, Double> copy = new LinkedHashMap<>(Objects.requireNonNull(rates, "rates"));
+      this.tuner = () -> {
+        TunerConfig.Builder builder = TunerConfig.fixed();
+        copy.forEach(builder::optInitialRate);
+        return builder;
+      };
+      return this;
+    }
+
+    /**
      * Probe every {@code Φ} steps (default: the policy's).
      *
      * @param steps {@code Φ ≥ 1}
@@ -196,10 +222,10 @@ public final class HiDlr {
      * @param model the model whose block is set (it may be initialised later, by the trainer)
      * @param loss the loss the trainer uses, for the probes
      * @return the optimizer, for {@code DefaultTrainingConfig.optOptimizer}
-     * @throws IllegalStateException if no probe source was given
+     * @throws IllegalStateException if no probe source was given for a policy that probes
      */
     public HiDlrOptimizer build(Model model, Loss loss) {
-      if (probes == null) {
+      if (probes == null && !config().neverProbes()) {
         throw new IllegalStateException("no probe source: call probes(trainSet) (or probes(data,"
             + " labels) for a fixed batch) before build");
       }

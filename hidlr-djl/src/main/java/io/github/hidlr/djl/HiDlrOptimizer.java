@@ -191,6 +191,10 @@ public final class HiDlrOptimizer extends Optimizer {
 
   /** The probe batch's loss at the current weights (inference mode, no autograd). */
   private NDArray probeLoss() {
+    if (probes == null) {
+      throw new IllegalStateException("the tuner probes but no probe source was given: call"
+          + " probes(trainSet) on the HiDlr builder");
+    }
     if (probeBatch == null) {
       probeManager = block.getParameters().valueAt(0).getArray().getManager().newSubManager();
       probeBatch = probes.fixed() != null ? probes.fixed() : nextBatch();

@@ -306,6 +306,67 @@ class HiDlrOptimizerTest {
     }
   }
 
+  /**
+   * Hand-set rates (LoRA+, a manual DLR, a schedule) run through the same optimizer as fixed
+   * rates: each group moves by its own rate times SGD's direction, no probe source is needed and
+   * no step probes.
+   */
+  @Test
+  void fixedRatesMoveEachGroupByItsOwnRateAndNeverProbe() {
+    try (Model model = mlp()) {
+      NDList[] batch = batch(model);
+      HiDlrOptimizer fixed = HiDlr.sgd(0.1f).groups(hiddenAndHead())
+          .fixedRates(Map.of("head", 1.6)).build(model, LOSS);
+      try (Trainer trainer = trainer(model, fixed)) {
+        for (int t = 0; t < 3; t++) {
+          backward(trainer, batch[0], batch[1]);
+          Map<String, float[]> before = weights(model);
+          Map<String, float[]> gradients = new LinkedHashMap<>();
+          for (Pair<String, Parameter> p : model.getBlock().getParameters()) {
+            gradients.put(p.getKey(), p.getValue().getArray().getGradient().toFloatArray());
+          }
+          trainer.step();
+          assertThat(fixed.lastStep().orElseThrow().report()).as("probe at step %d", t).isEmpty();
+          assertThat(fixed.lastStep().orElseThrow().rates()).containsExactly((double) 0.1f, 1.6);
+          Map<String, float[]> after = weights(model);
+          for (String name : before.keySet()) {
+            float rate = name.startsWith("03Linear") ? 1.6f : 0.1f;
+            float[] w0 = before.get(name);
+            float[] g = gradients.get(name);
+            float[] w = after.get(name);
+            for (int i = 0; i < w.length; i++) {
+              assertThat(w[i]).as("step %d, %s[%d]", t, name, i).isEqualTo(w0[i] - rate * g[i]);
+            }
+          }
+        }
+      }
+      // A schedule is a fixed rate with a horizon: η·s(t), here cosine over 4 steps.
+      HiDlrOptimizer cosine = HiDlr.sgd(0.1f).tuner(() -> TunerConfig.fixed()
+          .optHorizon(io.github.hidlr.core.tuner.Horizon.COSINE, 4)).build(model, LOSS);
+      try (Trainer trainer = trainer(model, cosine)) {
+        for (int t = 0; t < 4; t++) {
+          backward(trainer, batch[0], batch[1]);
+          trainer.step();
+          assertThat(cosine.lastStep().orElseThrow().rates()[0]).as("step %d", t).isCloseTo(
+              0.1f * io.github.hidlr.core.tuner.Horizon.COSINE.scale(t, 4),
+              org.assertj.core.api.Assertions.within(1e-9));
+          assertThat(cosine.lastStep().orElseThrow().report()).isEmpty();
+        }
+      }
+    }
+    assertThatThrownBy(() -> {
+      try (Model model = mlp()) {
+        HiDlrOptimizer wrong = HiDlr.sgd(0.1f).groups(hiddenAndHead())
+            .fixedRates(Map.of("tail", 1.0)).build(model, LOSS);
+        try (Trainer trainer = trainer(model, wrong)) {
+          NDList[] batch = batch(model);
+          backward(trainer, batch[0], batch[1]);
+          trainer.step();
+        }
+      }
+    }).hasMessageContaining("tail");
+  }
+
   private static void assertUnchanged(Map<String, float[]> before, Map<String, float[]> after) {
     before.forEach((name, w) -> assertThat(after.get(name)).as(name).containsExactly(w));
   }

@@ -80,9 +80,9 @@ public final class Methods {
   }
 
   /**
-   * Fixed per-group rates (manual DLR, LoRA+): the Hi-DLR machinery with clipping
-   * {@code ρ = 1}, so no fit could move a rate and the tuner never probes (no extra forward
-   * pass).
+   * Fixed per-group rates (manual DLR, LoRA+): {@link TunerConfig#fixed()}, the Hi-DLR
+   * machinery with clipping {@code ρ = 1}, so no fit could move a rate and the tuner never
+   * probes (no extra forward pass).
    *
    * @param name the name
    * @param optimizer the base optimizer at a given reference rate
@@ -93,8 +93,7 @@ public final class Methods {
   public static Method fixedRates(String name, DoubleFunction<NdOptimizer> optimizer,
       Map<String, Double> rates, Function<Block, ParameterGroups> groups) {
     double reference = rates.values().iterator().next();
-    TunerConfig.Builder config = TunerConfig.paper().setInitialRate(reference).optClip(1)
-        .optProbeEvery(Integer.MAX_VALUE);
+    TunerConfig.Builder config = TunerConfig.fixed().setInitialRate(reference);
     rates.forEach(config::optInitialRate);
     return new Method(name, block -> optimizer.apply(reference), config.build(), groups);
   }
@@ -113,8 +112,8 @@ public final class Methods {
    */
   public static Method schedule(String name, DoubleFunction<NdOptimizer> optimizer, double rate,
       Horizon horizon, long steps) {
-    TunerConfig config = TunerConfig.paper().setInitialRate(rate).optClip(1)
-        .optProbeEvery(Integer.MAX_VALUE).optHorizon(horizon, steps).build();
+    TunerConfig config =
+        TunerConfig.fixed().setInitialRate(rate).optHorizon(horizon, steps).build();
     return new Method(name, block -> optimizer.apply(rate), config,
         block -> ParameterGroups.single("all"));
   }

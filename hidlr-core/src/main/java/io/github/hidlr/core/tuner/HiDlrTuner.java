@@ -132,17 +132,7 @@ public final class HiDlrTuner {
    * @return true on probing steps
    */
   public boolean isProbeStep() {
-    return step % config.probeEvery() == 0 && probingCanChangeAnything();
-  }
-
-  /**
-   * False when no probe could change a rate or a group: a clip of {@code ρ = 1} pins every
-   * candidate, the joint scale and an uphill shrink to the current estimate (fixed per-group
-   * rates such as LoRA+ or a schedule), and influence freezing is off. Such a tuner never
-   * spends a forward pass.
-   */
-  private boolean probingCanChangeAnything() {
-    return config.clip() != 1 || config.freeze().enabled();
+    return step % config.probeEvery() == 0 && !config.neverProbes();
   }
 
   /**

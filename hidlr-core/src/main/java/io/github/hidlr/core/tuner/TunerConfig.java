@@ -189,6 +189,19 @@ public final class TunerConfig {
   }
 
   /**
+   * Fixed rates that are never probed, with no forward pass spent: the paper's configuration
+   * with the clip {@code ρ = 1}, which pins every candidate to the current rate, so the rate of
+   * group {@code k} stays its initial rate ({@link Builder#optInitialRate(String, double)}; the
+   * hand-set differential rates of LoRA+, {@code η_B = 16 η_A}, or a manual DLR), times the
+   * horizon's scale when one is given ({@link Builder#optHorizon}: a linear or cosine schedule).
+   *
+   * @return a builder with {@code ρ = 1} and no probing period
+   */
+  public static Builder fixed() {
+    return paper().optClip(1).optProbeEvery(Integer.MAX_VALUE);
+  }
+
+  /**
    * CDAT (Roulet et al. 2024, "Stepping on the Edge"): {@code σ = 2}, the edge of stability
    * of the quadratic model, with the moment EMA ({@code β = 0.9}).
    *
@@ -235,6 +248,17 @@ public final class TunerConfig {
    */
   public double initialRate(String group) {
     return initialRates.getOrDefault(group, initialRate);
+  }
+
+  /**
+   * Whether no probe could change a rate or a group, so that a tuner never spends a forward
+   * pass: a clip of {@code ρ = 1} pins every candidate, the joint scale and an uphill shrink to
+   * the current estimate ({@link #fixed()}), and influence freezing is off.
+   *
+   * @return true for fixed rates
+   */
+  public boolean neverProbes() {
+    return clip == 1 && !freeze.enabled();
   }
 
   /**

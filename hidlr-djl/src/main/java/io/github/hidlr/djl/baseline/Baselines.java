@@ -45,12 +45,4 @@ public final class Baselines {
     return ScheduleFreeAdamW.builder();
   }
 
-  /**
-   * A schedule and per-parameter rate factors around one of hidlr's linear optimizers.
-   *
-   * @return a new {@link ScaledRateOptimizer} builder
-   */
-  public static ScaledRateOptimizer.Builder scaledRate() {
-    return ScaledRateOptimizer.builder();
-  }
 }

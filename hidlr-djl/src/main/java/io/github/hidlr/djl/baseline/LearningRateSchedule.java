@@ -24,10 +24,11 @@ import java.util.Objects;
  * #of(TunerConfig)} gives a baseline Hi-DLR's. The warm-up is that of Schedule-Free's reference
  * code ({@code (k+1)/warmup_steps}), which never takes a step at rate 0.
  *
- * <p>Use it with the optimizers of {@code io.github.hidlr.djl.optim} through {@link
- * ScaledRateOptimizer} (exact, since their update is linear in {@code η}), and with the baselines
- * of this package through their builders' {@code optSchedule}, which schedule the {@code lr}
- * inside the method, as a PyTorch scheduler sets {@code group['lr']}.
+ * <p>Use it with the baselines of this package through their builders' {@code optSchedule},
+ * which schedule the {@code lr} inside the method, as a PyTorch scheduler sets
+ * {@code group['lr']}. The optimizers of {@code io.github.hidlr.djl.optim} take a schedule
+ * without warm-up as fixed rates of {@code HiDlr}'s optimizer: {@code tuner(() ->
+ * schedule.applyTo(TunerConfig.fixed()))}.
  *
  * @param decay the shape after warm-up
  * @param totalSteps {@code T}: steps until the decay reaches 0, warm-up included; 0 for {@link

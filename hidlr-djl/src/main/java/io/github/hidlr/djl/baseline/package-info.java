@@ -4,10 +4,11 @@
  * io.github.hidlr.djl.baseline.DoG} (with iterate averaging) and {@link
  * io.github.hidlr.djl.baseline.ScheduleFreeAdamW} (with its train/eval switch), each following its
  * reference implementation with its reference defaults and reporting its step size through {@link
- * io.github.hidlr.djl.baseline.EffectiveRate}; and the hand-set alternatives: {@link
+ * io.github.hidlr.djl.baseline.EffectiveRate}, with an optional {@link
  * io.github.hidlr.djl.baseline.LearningRateSchedule} (constant, linear, cosine, with warm-up, the
- * same shapes as Hi-DLR's horizon) and {@link io.github.hidlr.djl.baseline.LoRAPlus}, applied to
- * hidlr's linear optimizers by {@link io.github.hidlr.djl.baseline.ScaledRateOptimizer}.
+ * same shapes as Hi-DLR's horizon). Hand-set rates for hidlr's linear optimizers (LoRA+, a manual
+ * DLR, a schedule) are not here: {@code HiDlr}'s optimizer runs them as fixed rates that are
+ * never probed ({@code HiDlr.Builder.fixedRates}, {@code TunerConfig.fixed()}).
  *
  * <p>The four methods need every gradient of a step before they move any weight (global sums,
  * global norms, refusing a NaN step whole), which DJL's per-parameter {@code update} calls do not

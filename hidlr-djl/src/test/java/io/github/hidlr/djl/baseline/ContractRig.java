@@ -210,11 +210,7 @@ abstract class ContractRig implements AutoCloseable {
       Files.write(dir.resolve("weights"), encodeWeights(model.getBlock()));
       ByteArrayOutputStream bytes = new ByteArrayOutputStream();
       try (DataOutputStream out = new DataOutputStream(bytes)) {
-        if (optimizer instanceof NdOptimizer nd) {
-          nd.saveState(model.getBlock(), out);
-        } else {
-          ((ScaledRateOptimizer) optimizer).saveState(model.getBlock(), out);
-        }
+        ((NdOptimizer) optimizer).saveState(model.getBlock(), out);
       }
       Files.write(dir.resolve("optimizer"), bytes.toByteArray());
     }
@@ -225,11 +221,7 @@ abstract class ContractRig implements AutoCloseable {
       decodeWeights(model.getBlock(), model.getNDManager(), weights);
       byte[] state = Files.readAllBytes(dir.resolve("optimizer"));
       try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(state))) {
-        if (optimizer instanceof NdOptimizer nd) {
-          nd.loadState(model.getBlock(), model.getNDManager(), in);
-        } else {
-          ((ScaledRateOptimizer) optimizer).loadState(model.getBlock(), model.getNDManager(), in);
-        }
+        ((NdOptimizer) optimizer).loadState(model.getBlock(), model.getNDManager(), in);
       }
     }
 

@@ -6,12 +6,12 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import ai.djl.nn.Block;
 import ai.djl.training.optimizer.Optimizer;
+import io.github.hidlr.core.tuner.Horizon;
 import io.github.hidlr.core.tuner.TunerConfig;
 import io.github.hidlr.djl.NonFiniteUpdateException;
 import io.github.hidlr.djl.group.GroupSpec;
 import io.github.hidlr.djl.group.ParameterGroups;
 import io.github.hidlr.djl.group.ParameterKind;
-import io.github.hidlr.djl.lora.LoRAGroups;
 import io.github.hidlr.djl.optim.Optimizers;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -61,7 +61,6 @@ class OptimizerContractTest {
   }
 
   static List<Subject> subjects() {
-    LoRAGroups weightIsB = new LoRAGroups("^bias$", "^weight$", "^head$");
     return List.of(
         plain("sgd 0.05", b -> Optimizers.sgd().setLearningRate(0.05f).build()),
         plain(
@@ -80,17 +79,14 @@ class OptimizerContractTest {
         baseline("d-adapt adam", b -> Baselines.dAdaptAdam().setBlock(b).build()),
         baseline("dog", b -> Baselines.dog().setBlock(b).build()),
         baseline("schedule-free adamw", b -> Baselines.scheduleFreeAdamW().setBlock(b).build()),
-        baseline(
-            "adamw 0.05, cosine with warm-up",
-            b ->
-                Baselines.scaledRate()
-                    .setBase(Optimizers.adamW().setLearningRate(0.05f).build())
-                    .setBlock(b)
-                    .optSchedule(LearningRateSchedule.cosine(2 * STEPS).withWarmup(5))
-                    .build()),
-        baseline(
-            "lora+ adamw 0.01 (weight as B)",
-            b -> LoRAPlus.wrap(Optimizers.adamW().setLearningRate(0.01f).build(), b, weightIsB)),
+        hiDlr(
+            "hi-dlr fixed rate, cosine schedule",
+            TunerConfig.fixed().setInitialRate(0.05).optHorizon(Horizon.COSINE, 2 * STEPS).build(),
+            ParameterGroups.single("all")),
+        hiDlr(
+            "hi-dlr fixed rates, bias 16 times the weight's (as LoRA+)",
+            TunerConfig.fixed().setInitialRate(0.01).optInitialRate("bias", 0.16).build(),
+            twoGroups()),
         hiDlr(
             "hi-dlr preset gen",
             TunerConfig.gen().setInitialRate(1e-2).build(),
@@ -160,7 +156,7 @@ class OptimizerContractTest {
     assumeTrue(
         s.nan() != NanPolicy.PROPAGATES,
         "hidlr's NdOptimizers propagate non-finite gradients by design (NdOptimizer javadoc,"
-            + " NdOptimizerContractTest); wrap them in ScaledRateOptimizer to reject them");
+            + " NdOptimizerContractTest); Hi-DLR's optimizer rejects them");
     try (ContractRig rig = s.rig().get()) {
       rig.train(0, 3);
       Map<String, float[]> before = rig.weights();

@@ -231,22 +231,8 @@ class WholeStepTest {
     }
   }
 
-  static List<Method> allWithWrapper() {
-    List<Method> out = new ArrayList<>(methods());
-    out.add(
-        new Method(
-            "adamw, linear schedule",
-            b ->
-                Baselines.scaledRate()
-                    .setBase(Optimizers.adamW().setLearningRate(0.01f).build())
-                    .setBlock(b)
-                    .optSchedule(LearningRateSchedule.linear(100))
-                    .build()));
-    return out;
-  }
-
   @ParameterizedTest(name = "{0}")
-  @MethodSource("allWithWrapper")
+  @MethodSource("methods")
   void trainingLeaksNoArrays(Method m) {
     try (ContractRig rig = new ContractRig.Plain(m.factory())) {
       // The first step creates the state and DJL's gradient wrappers: a one-time +N.
