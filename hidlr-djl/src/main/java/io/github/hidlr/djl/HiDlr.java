@@ -83,14 +83,18 @@ public final class HiDlr {
     return new Builder(Objects.requireNonNull(base, "base optimizer"));
   }
 
-  /** Where the probe batches come from: a dataset's batches in turn, or one fixed batch. */
-  record ProbeSource(Dataset dataset, NDList[] fixed) {}
+  /**
+   * Where the probe batches come from: a dataset's batches in turn, one fixed batch, or the
+   * caller's choice at each probing step.
+   */
+  record ProbeSource(Dataset dataset, NDList[] fixed, Supplier<NDList[]> chosen) {}
 
   /** Options of a {@link HiDlrOptimizer}; every one is checked by {@link #build}. */
   public static final class Builder {
     private final NdOptimizer base;
     private ParameterGroups groups = ParameterGroups.single("all");
     private Supplier<TunerConfig.Builder> tuner = TunerConfig::hiDlr;
+    private TunerConfig exact;
     private Integer probeEvery;
     private long budget;
     private ProbeSource probes;
@@ -121,6 +125,21 @@ public final class HiDlr {
      */
     public Builder tuner(Supplier<TunerConfig.Builder> preset) {
       this.tuner = Objects.requireNonNull(preset, "tuner preset");
+      return this;
+    }
+
+    /**
+     * The tuning policy exactly as configured, its initial rates included (instead of the base
+     * optimizer's rate): for callers that configure everything, such as a study of policies.
+     * The direction of hidlr's optimizers does not depend on their rate, so the base optimizer's
+     * own rate then plays no part. Not combined with {@link #probeEvery} or {@link #budget}:
+     * set them in the configuration.
+     *
+     * @param config the configuration
+     * @return this builder
+     */
+    public Builder tuner(TunerConfig config) {
+      this.exact = Objects.requireNonNull(config, "tuner configuration");
       return this;
     }
 
@@ -194,7 +213,8 @@ public final class HiDlr {
      * @return this builder
      */
     public Builder probes(Dataset dataset) {
-      this.probes = new ProbeSource(Objects.requireNonNull(dataset, "probe dataset"), null);
+      this.probes =
+          new ProbeSource(Objects.requireNonNull(dataset, "probe dataset"), null, null);
       return this;
     }
 
@@ -212,7 +232,21 @@ public final class HiDlr {
         throw new IllegalArgumentException("the probe batch is empty: Hi-DLR needs at least one"
             + " example to measure the loss on");
       }
-      this.probes = new ProbeSource(null, new NDList[] {data, labels});
+      this.probes = new ProbeSource(null, new NDList[] {data, labels}, null);
+      return this;
+    }
+
+    /**
+     * Probe on the batch the caller chooses at each probing step: {@code batch} is called once
+     * per probing step, inside {@code trainer.step()}, and returns {@code {data, labels}}, which
+     * the caller keeps open until that step returns (e.g. arrays of a per-step manager). For
+     * loops that pick the probe batch themselves (a held-out set, the next mini-batch).
+     *
+     * @param batch gives {@code {data, labels}}
+     * @return this builder
+     */
+    public Builder probes(Supplier<NDList[]> batch) {
+      this.probes = new ProbeSource(null, null, Objects.requireNonNull(batch, "probe batches"));
       return this;
     }
 
@@ -249,6 +283,13 @@ public final class HiDlr {
     }
 
     TunerConfig config() {
+      if (exact != null) {
+        if (probeEvery != null || budget > 0) {
+          throw new IllegalStateException("probeEvery and budget do not combine with an exact"
+              + " tuner configuration: set optProbeEvery and optHorizon in the configuration");
+        }
+        return exact;
+      }
       TunerConfig.Builder builder = tuner.get().setInitialRate(base.learningRate());
       if (probeEvery != null) {
         builder.optProbeEvery(probeEvery);

@@ -197,10 +197,24 @@ public final class HiDlrOptimizer extends Optimizer {
     }
     if (probeBatch == null) {
       probeManager = block.getParameters().valueAt(0).getArray().getManager().newSubManager();
-      probeBatch = probes.fixed() != null ? probes.fixed() : nextBatch();
+      probeBatch = probes.fixed() != null ? probes.fixed()
+          : probes.chosen() != null ? chosenBatch() : nextBatch();
     }
     NDList prediction = block.forward(store, probeBatch[0], false);
     return loss.evaluate(probeBatch[1], prediction);
+  }
+
+  /** The caller's batch for this step: kept out of the probe pass's scope, owned by the caller. */
+  private NDList[] chosenBatch() {
+    NDList[] batch = probes.chosen().get();
+    if (batch == null || batch.length != 2 || batch[0] == null || batch[1] == null
+        || batch[0].isEmpty() || batch[0].head().getShape().size() == 0) {
+      throw new IllegalStateException("the probe batch supplier gave no batch: return {data,"
+          + " labels} with at least one example");
+    }
+    NDScope.unregister(batch[0]);
+    NDScope.unregister(batch[1]);
+    return batch;
   }
 
   private NDList[] nextBatch() {

@@ -43,6 +43,9 @@ final class MlpWorkload implements AutoCloseable {
   /** The model's name in reports. */
   static final String NAME = "mlp-784-512-512-10";
 
+  /** The training loss, softmax cross-entropy. */
+  static final Loss LOSS = Loss.softmaxCrossEntropyLoss();
+
   private static final String W1 = "01Linear_weight";
   private static final String B1 = "01Linear_bias";
   private static final String W2 = "03Linear_weight";
@@ -143,10 +146,10 @@ final class MlpWorkload implements AutoCloseable {
    * (two trainers made by this method start from identical weights).
    *
    * @param model an empty model, which receives the block
-   * @param optimizer the trainer's optimizer
+   * @param optimizer the trainer's optimizer, built for the model once it has its block
    * @return the initialised trainer
    */
-  Trainer newTrainer(Model model, Optimizer optimizer) {
+  Trainer newTrainer(Model model, java.util.function.Function<Model, Optimizer> optimizer) {
     model.setBlock(new SequentialBlock()
         .add(Linear.builder().setUnits(HIDDEN).build())
         .add(Activation::relu)
@@ -154,7 +157,7 @@ final class MlpWorkload implements AutoCloseable {
         .add(Activation::relu)
         .add(Linear.builder().setUnits(CLASSES).build()));
     Trainer trainer = model.newTrainer(
-        new DefaultTrainingConfig(Loss.softmaxCrossEntropyLoss()).optOptimizer(optimizer));
+        new DefaultTrainingConfig(LOSS).optOptimizer(optimizer.apply(model)));
     Engine.getInstance().setRandomSeed((int) seed);
     trainer.initialize(new Shape(batch, INPUTS));
     return trainer;

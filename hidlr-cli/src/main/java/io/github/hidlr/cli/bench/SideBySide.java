@@ -7,8 +7,8 @@ import ai.djl.ndarray.NDScope;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.Trainer;
 import io.github.hidlr.core.tuner.TunerConfig;
-import io.github.hidlr.djl.CapturingOptimizer;
-import io.github.hidlr.djl.HiDlrStepper;
+import io.github.hidlr.djl.HiDlr;
+import io.github.hidlr.djl.HiDlrOptimizer;
 import io.github.hidlr.djl.StepOutcome;
 import io.github.hidlr.djl.group.ResolvedGroups;
 import io.github.hidlr.djl.optim.Optimizers;
@@ -16,8 +16,8 @@ import java.util.Arrays;
 
 /**
  * One configuration {@code (K, Φ)} measured side by side: a fresh Adam trainer and a fresh
- * Hi-DLR trainer (Adam captured by a {@link CapturingOptimizer}, SYMMETRIC probing on the
- * training mini-batch), both initialised from the same seed and fed the same mini-batches.
+ * Hi-DLR trainer (the library's {@link HiDlrOptimizer} over the same Adam, SYMMETRIC probing on
+ * the training mini-batch), both initialised from the same seed and fed the same mini-batches.
  *
  * <p>Each round times one block of {@code S} steps of each trainer and one block of {@code S}
  * inference forward passes; the order of the two trainers alternates between rounds, so that
@@ -32,8 +32,9 @@ import java.util.Arrays;
  *   <li>{@code F + B}: the training forward pass and the loss inside a
  *       {@code GradientCollector}, and {@code backward};
  *   <li>{@code O}: {@code trainer.step()} of the base trainer (Adam's update);
- *   <li>the Hi-DLR update: {@code HiDlrStepper.step} (gradient check, captured Adam update,
- *       the probe when due, the rescaled step), split into probing and other steps.
+ *   <li>the Hi-DLR update: {@code trainer.step()} of the Hi-DLR trainer (gradient check,
+ *       Adam's direction captured, the probe when due, the step per group), split into probing
+ *       and other steps.
  * </ul>
  */
 final class SideBySide {
@@ -63,65 +64,67 @@ final class SideBySide {
   BenchRow measure(int k, int phi) {
     int steps = options.stepsFor(phi);
     int rounds = options.rounds();
-    CapturingOptimizer capture =
-        CapturingOptimizer.wrap(Optimizers.adam().setLearningRate(RATE).build(), RATE);
+    TunerConfig config = TunerConfig.hiDlr().setInitialRate(RATE).optProbeEvery(phi).build();
+    // The probe batch is the step's training mini-batch, set before each Hi-DLR step.
+    NDList[][] probe = new NDList[1][];
+    HiDlrOptimizer[] hidlrOf = new HiDlrOptimizer[1];
     try (Model baseModel = Model.newInstance("adam");
         Model hiModel = Model.newInstance("hidlr");
-        Trainer base =
-            workload.newTrainer(baseModel, Optimizers.adam().setLearningRate(RATE).build());
-        Trainer hi = workload.newTrainer(hiModel, capture)) {
-      ResolvedGroups groups = MlpWorkload.groups(k).resolve(hiModel.getBlock());
-      if (groups.layout().size() != k) {
+        Trainer base = workload.newTrainer(baseModel,
+            model -> Optimizers.adam().setLearningRate(RATE).build());
+        Trainer hi = workload.newTrainer(hiModel, model -> hidlrOf[0] = HiDlr.adam(RATE)
+            .groups(MlpWorkload.groups(k)).tuner(config).probes(() -> probe[0])
+            .build(model, MlpWorkload.LOSS))) {
+      HiDlrOptimizer hidlr = hidlrOf[0];
+      int groupCount = MlpWorkload.groups(k).resolve(hiModel.getBlock()).layout().size();
+      if (groupCount != k) {
         throw new IllegalStateException("grouping for K = " + k + " resolved to "
-            + groups.layout().size() + " groups: " + groups);
+            + groupCount + " groups");
       }
-      TunerConfig config = TunerConfig.hiDlr().setInitialRate(RATE).optProbeEvery(phi).build();
-      try (HiDlrStepper stepper = HiDlrStepper.create(hi, capture, groups, config)) {
-        BaseSide baseSide = new BaseSide(base);
-        HiDlrSide hiSide = new HiDlrSide(hi, stepper);
-        // The first step creates optimizer state and gradient wrappers that must outlive it,
-        // so it runs outside any scope; the later ones are scoped and leave nothing behind.
-        baseSide.step(false);
-        hiSide.step(false);
-        for (int i = 1; i < options.warmup(); i++) {
-          baseSide.step(true);
-          hiSide.step(true);
-        }
-        forwardBlock(base, steps);
-        int liveBase = baseModel.getNDManager().getManagedArrays().size();
-        int liveHi = hiModel.getNDManager().getManagedArrays().size();
-        Series series = new Series(rounds);
-        for (int r = 0; r < rounds; r++) {
-          Block baseBlock;
-          Block hiBlock;
-          if (r % 2 == 0) {
-            baseBlock = baseSide.block(steps);
-            hiBlock = hiSide.block(steps);
-          } else {
-            hiBlock = hiSide.block(steps);
-            baseBlock = baseSide.block(steps);
-          }
-          series.add(r, baseBlock, hiBlock, forwardBlock(base, steps));
-        }
-        int grownBase = baseModel.getNDManager().getManagedArrays().size() - liveBase;
-        int grownHi = hiModel.getNDManager().getManagedArrays().size() - liveHi;
-        if (grownBase != 0 || grownHi != 0) {
-          System.err.printf("warning: live arrays grew by %d (adam) and %d (hi-dlr) during the"
-              + " timed rounds%n", grownBase, grownHi);
-        }
-        double f = median(series.forward);
-        double fb = median(series.forwardBackwardBase);
-        double o = median(series.updateBase);
-        int passes = stepper.tuner().forwardPassesPerProbe();
-        double floor = (fb + o) / (fb + o + passes * f / phi);
-        return new BenchRow(MlpWorkload.NAME, "adam", MlpWorkload.describeGroups(k), k, phi,
-            config.scheme().name(), passes, workload.batch(), steps, rounds, clock.label(),
-            median(series.stepBase), median(series.stepHi), f, fb - f, o,
-            median(series.forwardBackwardHi), median(series.updateHi),
-            median(series.updateHiProbing), median(series.updateHiOther),
-            median(series.probeWall), median(series.ratio), quantile(series.ratio, 0.25),
-            quantile(series.ratio, 0.75), floor, workload.loss(base), workload.loss(hi));
+      BaseSide baseSide = new BaseSide(base);
+      HiDlrSide hiSide = new HiDlrSide(hi, hidlr, probe);
+      // The first step creates optimizer state and gradient wrappers that must outlive it,
+      // so it runs outside any scope; the later ones are scoped and leave nothing behind.
+      baseSide.step(false);
+      hiSide.step(false);
+      for (int i = 1; i < options.warmup(); i++) {
+        baseSide.step(true);
+        hiSide.step(true);
       }
+      forwardBlock(base, steps);
+      int liveBase = baseModel.getNDManager().getManagedArrays().size();
+      int liveHi = hiModel.getNDManager().getManagedArrays().size();
+      Series series = new Series(rounds);
+      for (int r = 0; r < rounds; r++) {
+        Block baseBlock;
+        Block hiBlock;
+        if (r % 2 == 0) {
+          baseBlock = baseSide.block(steps);
+          hiBlock = hiSide.block(steps);
+        } else {
+          hiBlock = hiSide.block(steps);
+          baseBlock = baseSide.block(steps);
+        }
+        series.add(r, baseBlock, hiBlock, forwardBlock(base, steps));
+      }
+      int grownBase = baseModel.getNDManager().getManagedArrays().size() - liveBase;
+      int grownHi = hiModel.getNDManager().getManagedArrays().size() - liveHi;
+      if (grownBase != 0 || grownHi != 0) {
+        System.err.printf("warning: live arrays grew by %d (adam) and %d (hi-dlr) during the"
+            + " timed rounds%n", grownBase, grownHi);
+      }
+      double f = median(series.forward);
+      double fb = median(series.forwardBackwardBase);
+      double o = median(series.updateBase);
+      int passes = hidlr.tuner().orElseThrow().forwardPassesPerProbe();
+      double floor = (fb + o) / (fb + o + passes * f / phi);
+      return new BenchRow(MlpWorkload.NAME, "adam", MlpWorkload.describeGroups(k), k, phi,
+          config.scheme().name(), passes, workload.batch(), steps, rounds, clock.label(),
+          median(series.stepBase), median(series.stepHi), f, fb - f, o,
+          median(series.forwardBackwardHi), median(series.updateHi),
+          median(series.updateHiProbing), median(series.updateHiOther),
+          median(series.probeWall), median(series.ratio), quantile(series.ratio, 0.25),
+          quantile(series.ratio, 0.75), floor, workload.loss(base), workload.loss(hi));
     }
   }
 
@@ -278,18 +281,22 @@ final class SideBySide {
     }
   }
 
-  /** The Hi-DLR trainer: {@code stepper.step(probe batch)} on the training mini-batch. */
+  /** The Hi-DLR trainer: {@code trainer.step()}, probing on the training mini-batch. */
   private final class HiDlrSide extends Side {
-    private final HiDlrStepper stepper;
+    private final HiDlrOptimizer hidlr;
+    private final NDList[][] probe;
 
-    HiDlrSide(Trainer trainer, HiDlrStepper stepper) {
+    HiDlrSide(Trainer trainer, HiDlrOptimizer hidlr, NDList[][] probe) {
       super(trainer);
-      this.stepper = stepper;
+      this.hidlr = hidlr;
+      this.probe = probe;
     }
 
     @Override
     boolean update(NDList x, NDList y) {
-      StepOutcome outcome = stepper.step(x, y);
+      probe[0] = new NDList[] {x, y};
+      trainer.step();
+      StepOutcome outcome = hidlr.lastStep().orElseThrow();
       if (outcome.report().isPresent()) {
         probeWallNanos += outcome.probeNanos();
         return true;

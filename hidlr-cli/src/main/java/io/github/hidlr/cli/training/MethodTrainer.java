@@ -12,16 +12,16 @@ import ai.djl.nn.Block;
 import ai.djl.training.DefaultTrainingConfig;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.Trainer;
-import io.github.hidlr.djl.CapturingOptimizer;
-import io.github.hidlr.djl.HiDlrStepper;
+import io.github.hidlr.djl.HiDlr;
+import io.github.hidlr.djl.HiDlrOptimizer;
 import io.github.hidlr.djl.NonFiniteUpdateException;
-import io.github.hidlr.djl.StepOutcome;
 import io.github.hidlr.djl.baseline.EffectiveRate;
 import io.github.hidlr.djl.optim.NdOptimizer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BiConsumer;
 import java.util.function.LongConsumer;
 
@@ -30,7 +30,8 @@ import java.util.function.LongConsumer;
  * the seed fixing the model's initialisation, the data and the batch order, so every method
  * of an experiment sees the same run. With Hi-DLR, the probe batch is the next training batch
  * (as the reference implementation does), or a batch of a held-out part of the training data
- * that the tuned run then never trains on ({@link ProbeSource}).
+ * that the tuned run then never trains on ({@link ProbeSource}). A tuned method trains through
+ * the library's own {@link HiDlrOptimizer} and {@code trainer.step()}, as an application does.
  */
 public final class MethodTrainer {
 
@@ -86,20 +87,22 @@ public final class MethodTrainer {
     try (Model model = Model.newInstance(task.name())) {
       model.setBlock(task.model().apply(model.getNDManager()));
       NdOptimizer base = method.optimizer().apply(model.getBlock());
-      CapturingOptimizer capture = method.tuned() ? CapturingOptimizer.wrap(base) : null;
+      // The probe batch of the current step, chosen below and drawn by the optimizer only when
+      // it probes.
+      AtomicReference<java.util.function.Supplier<NDList[]>> probeBatch = new AtomicReference<>();
+      HiDlrOptimizer hidlr = method.tuned() ? HiDlr.on(base).groups(method.groups()
+          .apply(model.getBlock())).tuner(method.tuner()).probes(() -> probeBatch.get().get())
+          .build(model, task.loss().get()) : null;
       try (Trainer trainer = model.newTrainer(new DefaultTrainingConfig(task.loss().get())
-          .optOptimizer(method.tuned() ? capture : base))) {
+          .optOptimizer(method.tuned() ? hidlr : base))) {
         trainer.initialize(task.inputShape());
         if (task.prepare() != null) {
           task.prepare().accept(model.getBlock());
         }
         NDManager manager = model.getNDManager().newSubManager();
         Task.Data data = task.data().apply(manager);
-        HiDlrStepper stepper = method.tuned() ? HiDlrStepper.create(trainer, capture,
-            method.groups().apply(model.getBlock()).resolve(model.getBlock()), method.tuner())
-            : null;
-        List<String> groupNames = stepper == null ? List.of("all")
-            : stepper.tuner().layout().names();
+        List<String> groupNames = hidlr == null ? List.of("all")
+            : method.groups().apply(model.getBlock()).resolve(model.getBlock()).layout().names();
         double[] trainLoss = new double[steps];
         List<double[]> rates = new ArrayList<>(steps);
         List<MethodResult.Checkpoint> checkpoints = new ArrayList<>();
@@ -118,7 +121,8 @@ public final class MethodTrainer {
           int[] probe = heldOut.length == 0 ? next : probeBatch(probeOrder, heldOut);
           boolean finite;
           try (NDManager step = manager.newSubManager()) {
-            finite = step(trainer, stepper, base, data, step, current, probe, t, trainLoss, rates);
+            probeBatch.set(() -> batch(data, step, probe));
+            finite = step(trainer, hidlr, base, data, step, current, t, trainLoss, rates);
           } catch (NonFiniteUpdateException e) {
             finite = false;
           }
@@ -155,9 +159,6 @@ public final class MethodTrainer {
             || !(last.trainLoss() <= 2 * trainLoss[0]))) {
           divergedAt = steps;
         }
-        if (stepper != null) {
-          stepper.close();
-        }
         if (inspect != null) {
           inspect.accept(model.getBlock(), manager);
         }
@@ -169,36 +170,36 @@ public final class MethodTrainer {
   }
 
   /** One training step; false when its loss was not finite (nothing was stepped then). */
-  private static boolean step(Trainer trainer, HiDlrStepper stepper, NdOptimizer base,
-      Task.Data data, NDManager step, int[] current, int[] probe, int t, double[] trainLoss,
+  private static boolean step(Trainer trainer, HiDlrOptimizer hidlr, NdOptimizer base,
+      Task.Data data, NDManager step, int[] current, int t, double[] trainLoss,
       List<double[]> rates) {
-    NDArray idx = step.create(current);
-    NDList x = new NDList(data.trainX().get(idx));
-    NDList y = new NDList(data.trainY().get(idx));
-    x.attach(step);
-    y.attach(step);
+    NDList[] batch = batch(data, step, current);
     try (GradientCollector collector = trainer.newGradientCollector()) {
-      NDArray loss = trainer.getLoss().evaluate(y, trainer.forward(x));
+      NDArray loss = trainer.getLoss().evaluate(batch[1], trainer.forward(batch[0]));
       trainLoss[t] = loss.getFloat();
       if (!Double.isFinite(trainLoss[t])) {
         return false;
       }
       collector.backward(loss);
     }
-    if (stepper == null) {
-      trainer.step();
+    trainer.step();
+    if (hidlr == null) {
       rates.add(new double[] {base instanceof EffectiveRate adaptive
           ? adaptive.effectiveLearningRate() : base.learningRate()});
     } else {
-      NDArray probeIdx = step.create(probe);
-      NDList px = new NDList(data.trainX().get(probeIdx));
-      NDList py = new NDList(data.trainY().get(probeIdx));
-      px.attach(step);
-      py.attach(step);
-      StepOutcome outcome = stepper.step(px, py);
-      rates.add(outcome.rates());
+      rates.add(hidlr.lastStep().orElseThrow().rates());
     }
     return true;
+  }
+
+  /** The training examples {@code indices}, {@code {inputs, labels}}, in the step's manager. */
+  private static NDList[] batch(Task.Data data, NDManager step, int[] indices) {
+    NDArray idx = step.create(indices);
+    NDList x = new NDList(data.trainX().get(idx));
+    NDList y = new NDList(data.trainY().get(idx));
+    x.attach(step);
+    y.attach(step);
+    return new NDList[] {x, y};
   }
 
   /** A batch drawn with replacement from the pool of training indices. */
