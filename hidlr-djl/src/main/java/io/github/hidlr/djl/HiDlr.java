@@ -237,6 +237,18 @@ public final class HiDlr {
     }
 
     /**
+     * Probe on the batch the training loop gives before each step with
+     * {@link HiDlrOptimizer#probeOn} ({@code hidlr.probeOn(x, y); trainer.step();}); a step
+     * that probes without one is refused.
+     *
+     * @return this builder
+     */
+    public Builder probesPerStep() {
+      this.probes = new ProbeSource(null, null, null);
+      return this;
+    }
+
+    /**
      * Probe on the batch the caller chooses at each probing step: {@code batch} is called once
      * per probing step, inside {@code trainer.step()}, and returns {@code {data, labels}}, which
      * the caller keeps open until that step returns (e.g. arrays of a per-step manager). For
@@ -261,7 +273,8 @@ public final class HiDlr {
     public HiDlrOptimizer build(Model model, Loss loss) {
       if (probes == null && !config().neverProbes()) {
         throw new IllegalStateException("no probe source: call probes(trainSet) (or probes(data,"
-            + " labels) for a fixed batch) before build");
+            + " labels) for a fixed batch, or probesPerStep() for a loop that calls probeOn)"
+            + " before build");
       }
       return new HiDlrOptimizer(this, model, loss);
     }

@@ -67,6 +67,8 @@ public final class HiDlrOptimizer extends Optimizer {
   private NDManager iteratorManager;
   /** This step's probe batch: drawn at the step's first probe pass, the same for all of them. */
   private NDList[] probeBatch;
+  /** The batch {@link #probeOn} gave for the next step, if any. */
+  private NDList[] nextProbe;
   private Map<String, String> trainable;
   /** Parameters the groups froze ({@code Rest.FREEZE}) when the first step resolved them. */
   private final Set<String> frozenByGroups = new HashSet<>();
@@ -90,12 +92,49 @@ public final class HiDlrOptimizer extends Optimizer {
   }
 
   /**
-   * The tuner (estimates, state, configuration), once training has started.
+   * The tuner (estimates, state, configuration), once the model is initialised: the groups
+   * are resolved at the first step, or at the first call here after
+   * {@code trainer.initialize(...)} (to restore a checkpoint before training).
    *
-   * @return the tuner, or empty before the first step
+   * @return the tuner, or empty while the model's parameters are not initialised
    */
   public Optional<HiDlrTuner> tuner() {
-    return stepper == null ? Optional.empty() : Optional.of(stepper.tuner());
+    return started() ? Optional.of(stepper.tuner()) : Optional.empty();
+  }
+
+  /**
+   * The resolved groups, once the model is initialised (see {@link #tuner()}).
+   *
+   * @return the groups, or empty while the model's parameters are not initialised
+   */
+  public Optional<ResolvedGroups> groups() {
+    return started() ? Optional.of(stepper.groups()) : Optional.empty();
+  }
+
+  /**
+   * Probes the next step on this batch instead of the probe source's: for loops that choose
+   * the probe batch themselves ({@code hidlr.probeOn(x, y); trainer.step();}). Used by one
+   * step only, whether it probes or not; the caller keeps the batch open until it returns.
+   *
+   * @param data the inputs
+   * @param labels the labels
+   */
+  public void probeOn(NDList data, NDList labels) {
+    Objects.requireNonNull(labels, "probe labels");
+    if (data == null || data.isEmpty() || data.head().getShape().size() == 0) {
+      throw new IllegalArgumentException("the probe batch is empty: Hi-DLR needs at least one"
+          + " example to measure the loss on (check the dataset and the batch size)");
+    }
+    nextProbe = new NDList[] {data, labels};
+  }
+
+  /** Starts (resolves the groups) when the model is initialised; whether it has started. */
+  private boolean started() {
+    if (stepper == null && !block.getParameters().isEmpty()
+        && block.getParameters().valueAt(0).isInitialized()) {
+      start();
+    }
+    return stepper != null;
   }
 
   /**
@@ -146,10 +185,16 @@ public final class HiDlrOptimizer extends Optimizer {
           + " does not take part in the forward pass gets no gradient; freeze it"
           + " (parameter.freeze(true)) or leave it out of the groups, before training");
     }
-    if (seen.size() == 1) {
-      stepper.checkGradients();
+    try {
+      if (seen.size() == 1) {
+        stepper.checkGradients();
+      }
+      capture.update(parameterId, weight, grad);
+    } catch (RuntimeException | Error e) {
+      // A refused step (a non-finite gradient) must leave no half-seen step behind.
+      abortStep();
+      throw e;
     }
-    capture.update(parameterId, weight, grad);
     if (seen.size() == trainable.size()) {
       seen.clear();
       try {
@@ -157,6 +202,7 @@ public final class HiDlrOptimizer extends Optimizer {
         onStep.accept(last);
       } finally {
         probeBatch = null;
+        nextProbe = null;
         if (probeManager != null) {
           probeManager.close();
           probeManager = null;
@@ -167,6 +213,7 @@ public final class HiDlrOptimizer extends Optimizer {
 
   private void abortStep() {
     seen.clear();
+    nextProbe = null;
     capture.abort();
   }
 
@@ -191,13 +238,15 @@ public final class HiDlrOptimizer extends Optimizer {
 
   /** The probe batch's loss at the current weights (inference mode, no autograd). */
   private NDArray probeLoss() {
-    if (probes == null) {
-      throw new IllegalStateException("the tuner probes but no probe source was given: call"
-          + " probes(trainSet) on the HiDlr builder");
+    if (nextProbe == null && (probes == null
+        || probes.dataset() == null && probes.fixed() == null && probes.chosen() == null)) {
+      throw new IllegalStateException("this step probes but has no probe batch: call"
+          + " hidlr.probeOn(data, labels) before trainer.step(), or give the HiDlr builder a"
+          + " probe source (probes(trainSet))");
     }
     if (probeBatch == null) {
       probeManager = block.getParameters().valueAt(0).getArray().getManager().newSubManager();
-      probeBatch = probes.fixed() != null ? probes.fixed()
+      probeBatch = nextProbe != null ? nextProbe : probes.fixed() != null ? probes.fixed()
           : probes.chosen() != null ? chosenBatch() : nextBatch();
     }
     NDList prediction = block.forward(store, probeBatch[0], false);

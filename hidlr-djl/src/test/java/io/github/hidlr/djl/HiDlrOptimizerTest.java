@@ -367,6 +367,33 @@ class HiDlrOptimizerTest {
     }).hasMessageContaining("tail");
   }
 
+  @Test
+  void aRefusedNonFiniteStepChangesNothingAndTheNextStepTrains() {
+    try (Model model = mlp()) {
+      NDList[] batch = batch(model);
+      HiDlrOptimizer hidlr =
+          HiDlr.sgd(0.05f).groups(hiddenAndHead()).probesPerStep().build(model, LOSS);
+      try (Trainer trainer = trainer(model, hidlr)) {
+        NDArray poisoned = batch[0].head().duplicate();
+        poisoned.set(new ai.djl.ndarray.index.NDIndex("0, 0"), Float.NaN);
+        backward(trainer, new NDList(poisoned), batch[1]);
+        Map<String, float[]> before = weights(model);
+        hidlr.probeOn(batch[0], batch[1]);
+        assertThatThrownBy(trainer::step).isInstanceOf(NonFiniteUpdateException.class)
+            .hasMessageContaining("not finite");
+        assertUnchanged(before, weights(model));
+        // The refused step left nothing half done: the next one trains, probing on the batch
+        // given for it.
+        backward(trainer, batch[0], batch[1]);
+        hidlr.probeOn(batch[0], batch[1]);
+        trainer.step();
+        assertThat(hidlr.lastStep().orElseThrow().report()).isPresent();
+        assertThat(weights(model).get("01Linear_weight"))
+            .isNotEqualTo(before.get("01Linear_weight"));
+      }
+    }
+  }
+
   private static void assertUnchanged(Map<String, float[]> before, Map<String, float[]> after) {
     before.forEach((name, w) -> assertThat(after.get(name)).as(name).containsExactly(w));
   }
