@@ -69,7 +69,12 @@ public final class HiDlrOptimizer extends Optimizer {
   private NDList[] probeBatch;
   /** The batch {@link #probeOn} gave for the next step, if any. */
   private NDList[] nextProbe;
-  private Map<String, String> trainable;
+  /** The grouped parameters by id (the model's trainable ones when the groups were resolved). */
+  private Map<String, Parameter> trainable;
+  /** Names by id, for messages. */
+  private Map<String, String> names;
+  /** This step's parameters: the grouped ones still trained (groups may freeze on the way). */
+  private final Set<String> expected = new HashSet<>();
   /** Parameters the groups froze ({@code Rest.FREEZE}) when the first step resolved them. */
   private final Set<String> frozenByGroups = new HashSet<>();
   private final Set<String> seen = new HashSet<>();
@@ -172,11 +177,19 @@ public final class HiDlrOptimizer extends Optimizer {
           + " built for: build one Hi-DLR optimizer per model and trainer, and build it after"
           + " model.setBlock(...) with that model");
     }
+    if (seen.isEmpty()) {
+      expected.clear();
+      trainable.forEach((id, parameter) -> {
+        if (parameter.requiresGradient()) {
+          expected.add(id);
+        }
+      });
+    }
     if (!seen.add(parameterId)) {
       List<String> missing = new ArrayList<>();
-      for (Map.Entry<String, String> entry : trainable.entrySet()) {
-        if (!seen.contains(entry.getKey())) {
-          missing.add(entry.getValue());
+      for (String id : expected) {
+        if (!seen.contains(id)) {
+          missing.add(names.get(id));
         }
       }
       abortStep();
@@ -195,7 +208,7 @@ public final class HiDlrOptimizer extends Optimizer {
       abortStep();
       throw e;
     }
-    if (seen.size() == trainable.size()) {
+    if (seen.size() == expected.size()) {
       seen.clear();
       try {
         last = stepper.complete(this::probeLoss);
@@ -225,13 +238,16 @@ public final class HiDlrOptimizer extends Optimizer {
       frozenByGroups.add(block.getParameters().get(name).getId());
     }
     // Resolution leaves no trainable parameter outside the groups (it fails, groups or freezes).
-    Map<String, String> ids = new LinkedHashMap<>();
+    Map<String, Parameter> ids = new LinkedHashMap<>();
+    Map<String, String> named = new LinkedHashMap<>();
     for (Pair<String, Parameter> pair : block.getParameters()) {
       if (pair.getValue().requiresGradient()) {
-        ids.put(pair.getValue().getId(), pair.getKey());
+        ids.put(pair.getValue().getId(), pair.getValue());
+        named.put(pair.getValue().getId(), pair.getKey());
       }
     }
     trainable = ids;
+    names = named;
     stepper = created;
     store = new ParameterStore(block.getParameters().valueAt(0).getArray().getManager(), false);
   }

@@ -10,7 +10,8 @@ import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.util.Pair;
 import io.github.hidlr.core.state.TunerStateFormat;
 import io.github.hidlr.core.tuner.TunerState;
-import io.github.hidlr.djl.HiDlrStepper;
+import io.github.hidlr.core.tuner.HiDlrTuner;
+import io.github.hidlr.djl.HiDlrOptimizer;
 import io.github.hidlr.djl.Tensors;
 import io.github.hidlr.djl.group.GroupMember;
 import io.github.hidlr.djl.optim.NdOptimizer;
@@ -67,18 +68,14 @@ public final class Checkpoint {
    *
    * @param dir the folder, created if missing
    * @param model the model
-   * @param stepper the Hi-DLR stepper
+   * @param hidlr the Hi-DLR optimizer of the model's trainer
    * @param nextEpoch the epoch a resumed run starts with
    * @throws IOException if writing fails
    */
-  public static void save(Path dir, Model model, HiDlrStepper stepper, int nextEpoch)
+  public static void save(Path dir, Model model, HiDlrOptimizer hidlr, int nextEpoch)
       throws IOException {
-    if (!(stepper.optimizer().base() instanceof NdOptimizer optimizer)) {
-      throw new IllegalArgumentException("cannot checkpoint the base optimizer "
-          + stepper.optimizer().base().getClass().getName() + ": hidlr cannot save its state,"
-          + " so a resumed run would not continue this one. Use one of hidlr's optimizers"
-          + " (io.github.hidlr.djl.optim.Optimizers), whose state is saved");
-    }
+    NdOptimizer optimizer = hidlr.base();
+    HiDlrTuner tunerOf = tuner(hidlr);
     Map<String, byte[]> files = new LinkedHashMap<>();
     NDList parameters = new NDList();
     for (Pair<String, Parameter> entry : model.getBlock().getParameters()) {
@@ -88,7 +85,7 @@ public final class Checkpoint {
     }
     files.put(PARAMETERS, parameters.encode());
     StringWriter tuner = new StringWriter();
-    TunerStateFormat.write(stepper.tuner().state(), stepper.tuner().layout(), tuner);
+    TunerStateFormat.write(tunerOf.state(), tunerOf.layout(), tuner);
     files.put(TUNER, tuner.toString().getBytes(StandardCharsets.UTF_8));
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     try (DataOutputStream out = new DataOutputStream(bytes)) {
@@ -99,7 +96,7 @@ public final class Checkpoint {
     manifest.setProperty("format", FORMAT);
     manifest.setProperty("nextEpoch", Integer.toString(nextEpoch));
     manifest.setProperty("optimizer", optimizer.getClass().getName());
-    stepper.tuner().config().toMap().forEach((k, v) -> manifest.setProperty(TUNER_KEY + k, v));
+    tunerOf.config().toMap().forEach((k, v) -> manifest.setProperty(TUNER_KEY + k, v));
     // Written beside the folder and swapped in whole: an interrupted save leaves the previous
     // checkpoint as it was.
     Path absolute = dir.toAbsolutePath();
@@ -123,19 +120,20 @@ public final class Checkpoint {
   }
 
   /**
-   * Restores a checkpoint into a model and stepper built as for the saved run. Everything is
+   * Restores a checkpoint into a model and Hi-DLR optimizer built as for the saved run. Everything is
    * read and checked first; if applying it still fails (an optimizer state that does not fit),
    * the model, the tuner and the optimizer are put back as they were before the call.
    *
    * @param dir the folder
    * @param model the model, initialised
-   * @param stepper the stepper over the same groups, with the same tuner configuration
+   * @param hidlr the Hi-DLR optimizer of the model's trainer, over the same groups, with the
+   *     same tuner configuration
    * @return the epoch to resume with
    * @throws IOException if reading fails
    * @throws IllegalArgumentException if the checkpoint is missing, corrupt or does not match;
    *     nothing was changed then
    */
-  public static int restore(Path dir, Model model, HiDlrStepper stepper) throws IOException {
+  public static int restore(Path dir, Model model, HiDlrOptimizer hidlr) throws IOException {
     Properties manifest = new Properties();
     try {
       manifest.load(new StringReader(Files.readString(dir.resolve(MANIFEST))));
@@ -147,14 +145,11 @@ public final class Checkpoint {
       throw corrupt(dir, "format is " + manifest.getProperty("format") + ", expected " + FORMAT);
     }
     String savedOptimizer = manifest.getProperty("optimizer");
-    if (!(stepper.optimizer().base() instanceof NdOptimizer optimizer)) {
-      throw new IllegalArgumentException("cannot restore into the base optimizer "
-          + stepper.optimizer().base().getClass().getName() + ": hidlr cannot set its state;"
-          + " use the optimizer the checkpoint was saved with, " + savedOptimizer);
-    }
+    NdOptimizer optimizer = hidlr.base();
+    HiDlrTuner tunerOf = tuner(hidlr);
     if (!optimizer.getClass().getName().equals(savedOptimizer)) {
       throw new IllegalArgumentException("checkpoint in " + dir + " was saved with optimizer "
-          + savedOptimizer + " but the stepper uses " + optimizer.getClass().getName());
+          + savedOptimizer + " but this run uses " + optimizer.getClass().getName());
     }
     int nextEpoch;
     try {
@@ -162,11 +157,11 @@ public final class Checkpoint {
     } catch (NumberFormatException e) {
       throw corrupt(dir, "nextEpoch is not a number");
     }
-    checkTunerConfig(dir, manifest, stepper.tuner().config().toMap());
+    checkTunerConfig(dir, manifest, tunerOf.config().toMap());
     Block block = model.getBlock();
     byte[] parameters = read(dir, PARAMETERS, manifest);
     TunerState state = TunerStateFormat.read(new StringReader(
-        new String(read(dir, TUNER, manifest), StandardCharsets.UTF_8)), stepper.tuner().layout());
+        new String(read(dir, TUNER, manifest), StandardCharsets.UTF_8)), tunerOf.layout());
     byte[] optimizerState = read(dir, OPTIMIZER, manifest);
     boolean gradMode = JniUtils.isGradMode();
     JniUtils.setGradMode(false);
@@ -180,22 +175,22 @@ public final class Checkpoint {
         before.get(parameter).attach(scratch);
         trainable.put(parameter, parameter.requiresGradient());
       }
-      TunerState tunerBefore = stepper.tuner().state();
+      TunerState tunerBefore = tunerOf.state();
       ByteArrayOutputStream optimizerBefore = new ByteArrayOutputStream();
       try (DataOutputStream out = new DataOutputStream(optimizerBefore)) {
         optimizer.saveState(block, out);
       }
       try {
         saved.forEach((parameter, array) -> Tensors.assign(parameter.getArray(), array));
-        stepper.tuner().restore(state);
-        freezeAsSaved(stepper, state.frozen());
+        tunerOf.restore(state);
+        freezeAsSaved(hidlr, state.frozen());
         try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(optimizerState))) {
           optimizer.loadState(block, model.getNDManager(), in);
         }
       } catch (IOException | RuntimeException e) {
         before.forEach((parameter, array) -> Tensors.assign(parameter.getArray(), array));
         trainable.forEach((parameter, t) -> parameter.freeze(!t));
-        stepper.tuner().restore(tunerBefore);
+        tunerOf.restore(tunerBefore);
         try (DataInputStream in = new DataInputStream(
             new ByteArrayInputStream(optimizerBefore.toByteArray()))) {
           optimizer.loadState(block, model.getNDManager(), in);
@@ -209,8 +204,14 @@ public final class Checkpoint {
     return nextEpoch;
   }
 
-  private static void freezeAsSaved(HiDlrStepper stepper, boolean[] frozen) {
-    for (List<GroupMember> members : stepper.groups().membersById().values()) {
+  /** The optimizer's tuner, which needs the model initialised. */
+  private static HiDlrTuner tuner(HiDlrOptimizer hidlr) {
+    return hidlr.tuner().orElseThrow(() -> new IllegalStateException("the model is not"
+        + " initialised: call trainer.initialize(...) before saving or restoring a checkpoint"));
+  }
+
+  private static void freezeAsSaved(HiDlrOptimizer hidlr, boolean[] frozen) {
+    for (List<GroupMember> members : hidlr.groups().orElseThrow().membersById().values()) {
       for (GroupMember member : members) {
         if (member.wholeTensor()) {
           member.parameter().freeze(frozen[member.group()]);
@@ -232,7 +233,7 @@ public final class Checkpoint {
     }
     if (!differences.isEmpty()) {
       throw new IllegalArgumentException("checkpoint in " + dir + " was saved with another"
-          + " tuner configuration " + differences + ": build the stepper with the saved"
+          + " tuner configuration " + differences + ": build the optimizer with the saved"
           + " configuration to resume, or start afresh");
     }
   }

@@ -10,7 +10,7 @@ import ai.djl.training.Trainer;
 import ai.djl.training.dataset.Batch;
 import ai.djl.training.dataset.Dataset;
 import ai.djl.translate.TranslateException;
-import io.github.hidlr.djl.HiDlrStepper;
+import io.github.hidlr.djl.HiDlrOptimizer;
 import io.github.hidlr.djl.StepOutcome;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -22,8 +22,8 @@ import java.util.Objects;
 
 /**
  * The Hi-DLR training loop, in the style of DJL's {@code EasyTrain.fit}: for each batch,
- * forward and backward, then {@link HiDlrStepper#step} on the probe batch chosen by
- * {@link ProbeBatch}; listeners see every step; validation after every epoch; optional
+ * forward and backward, then {@code trainer.step()} with the probe batch chosen by
+ * {@link ProbeBatch} ({@link HiDlrOptimizer#probeOn}); listeners see every step; validation after every epoch; optional
  * checkpoints at epoch ends. With a seed, the loop re-seeds DJL's engine at the start of each
  * epoch ({@code seed + epoch}), so shuffling and dropout of a resumed run repeat those of an
  * uninterrupted one.
@@ -64,13 +64,15 @@ public final class HiDlrFit {
   /**
    * Trains.
    *
-   * @param trainer the trainer whose optimizer is the stepper's capturing optimizer
-   * @param stepper the Hi-DLR stepper
+   * @param trainer the trainer whose optimizer is {@code hidlr}
+   * @param hidlr the trainer's Hi-DLR optimizer; its probe source is not used (the loop gives
+   *     every probe batch), so it may be built with {@code probesPerStep()}
    * @param train the training set
    * @param validation the validation set, or {@code null}
    * @return the results
    */
-  public FitResult fit(Trainer trainer, HiDlrStepper stepper, Dataset train, Dataset validation) {
+  public FitResult fit(Trainer trainer, HiDlrOptimizer hidlr, Dataset train,
+      Dataset validation) {
     Objects.requireNonNull(train, "training dataset");
     List<EpochSummary> summaries = new ArrayList<>();
     List<FitResult.FrozenParameter> frozen = new ArrayList<>();
@@ -101,12 +103,14 @@ public final class HiDlrFit {
           try {
             long begin = System.nanoTime();
             double loss = forwardBackward(trainer, current);
-            StepOutcome outcome = switch (probeBatch) {
-              case NEXT -> next != null ? stepper.step(next.getData(), next.getLabels())
-                  : stepper.step(current.getData(), current.getLabels());
-              case SAME -> stepper.step(current.getData(), current.getLabels());
-              case FIXED -> stepper.step(fixedProbeData, fixedProbeLabels);
-            };
+            switch (probeBatch) {
+              case NEXT -> hidlr.probeOn(next != null ? next.getData() : current.getData(),
+                  next != null ? next.getLabels() : current.getLabels());
+              case SAME -> hidlr.probeOn(current.getData(), current.getLabels());
+              case FIXED -> hidlr.probeOn(fixedProbeData, fixedProbeLabels);
+            }
+            trainer.step();
+            StepOutcome outcome = hidlr.lastStep().orElseThrow();
             long nanos = System.nanoTime() - begin;
             if (frozen.isEmpty()) {
               nanosBefore += nanos;
@@ -144,7 +148,7 @@ public final class HiDlrFit {
       listeners.forEach(l -> l.onEpoch(summary));
       if (checkpointDir != null) {
         try {
-          Checkpoint.save(checkpointDir, trainer.getModel(), stepper, epoch + 1);
+          Checkpoint.save(checkpointDir, trainer.getModel(), hidlr, epoch + 1);
         } catch (IOException e) {
           throw new UncheckedIOException("could not write the checkpoint to " + checkpointDir, e);
         }

@@ -16,8 +16,7 @@ import ai.djl.training.Trainer;
 import ai.djl.training.optimizer.Optimizer;
 import ai.djl.util.Pair;
 import io.github.hidlr.core.tuner.TunerConfig;
-import io.github.hidlr.djl.CapturingOptimizer;
-import io.github.hidlr.djl.HiDlrStepper;
+import io.github.hidlr.djl.HiDlrOptimizer;
 import io.github.hidlr.djl.Tensors;
 import io.github.hidlr.djl.group.ParameterGroups;
 import io.github.hidlr.djl.optim.NdOptimizer;
@@ -53,10 +52,15 @@ abstract class ContractRig implements AutoCloseable {
   final Trainer trainer;
 
   ContractRig(Optimizer optimizer, Block block) {
+    this(block, model -> optimizer);
+  }
+
+  /** A rig whose optimizer is built for the model once it has its block. */
+  ContractRig(Block block, java.util.function.Function<Model, Optimizer> optimizer) {
     model = Model.newInstance("contract");
     model.setBlock(block);
     trainer = model.newTrainer(new DefaultTrainingConfig(new HalfSquaredErrorLoss())
-        .optOptimizer(optimizer));
+        .optOptimizer(optimizer.apply(model)));
     Engine.getInstance().setRandomSeed(SEED);
     trainer.initialize(new Shape(BATCH, IN));
   }
@@ -231,32 +235,36 @@ abstract class ContractRig implements AutoCloseable {
     }
   }
 
-  /** Hi-DLR: hidlr's Adam at η_ref = 1 under a {@link CapturingOptimizer}, tuned per group. */
+  /** Hi-DLR: the library's optimizer over hidlr's Adam, tuned per group. */
   static final class HiDlr extends ContractRig {
-    final HiDlrStepper stepper;
+    final HiDlrOptimizer hidlr;
 
     HiDlr(TunerConfig config, ParameterGroups groups) {
-      this(CapturingOptimizer.wrap(Optimizers.adam().setLearningRate(1f).build()), config, groups);
+      this(config, groups, new HiDlrOptimizer[1]);
     }
 
-    private HiDlr(CapturingOptimizer capture, TunerConfig config, ParameterGroups groups) {
-      super(capture, newBlock());
-      stepper = HiDlrStepper.create(trainer, capture, groups.resolve(model.getBlock()), config);
+    private HiDlr(TunerConfig config, ParameterGroups groups, HiDlrOptimizer[] built) {
+      super(newBlock(), model -> built[0] = io.github.hidlr.djl.HiDlr.adam(1f).groups(groups)
+          .tuner(config).probesPerStep().build(model, new HalfSquaredErrorLoss()));
+      hidlr = built[0];
     }
 
     @Override
     void update(NDList x, NDList y, float scale) {
-      backward(x, y, scale, false, () -> stepper.step(x, y));
+      backward(x, y, scale, false, () -> {
+        hidlr.probeOn(x, y);
+        trainer.step();
+      });
     }
 
     @Override
     void save(Path dir) throws IOException {
-      Checkpoint.save(dir, model, stepper, 0);
+      Checkpoint.save(dir, model, hidlr, 0);
     }
 
     @Override
     void restore(Path dir) throws IOException {
-      Checkpoint.restore(dir, model, stepper);
+      Checkpoint.restore(dir, model, hidlr);
     }
 
     @Override
@@ -264,10 +272,6 @@ abstract class ContractRig implements AutoCloseable {
       return null;
     }
 
-    @Override
-    public void close() {
-      stepper.close();
-      super.close();
-    }
+
   }
 }

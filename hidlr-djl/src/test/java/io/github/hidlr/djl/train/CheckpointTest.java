@@ -15,14 +15,12 @@ import ai.djl.training.DefaultTrainingConfig;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.Trainer;
 import ai.djl.training.loss.Loss;
-import ai.djl.training.optimizer.Optimizer;
-import ai.djl.training.tracker.Tracker;
 import ai.djl.util.Pair;
 import io.github.hidlr.core.tuner.TunerConfig;
 import io.github.hidlr.core.tuner.TunerState;
-import io.github.hidlr.djl.CapturingOptimizer;
-import io.github.hidlr.djl.HiDlrStepper;
-import io.github.hidlr.djl.group.ParameterGroups;
+import io.github.hidlr.djl.HiDlr;
+import io.github.hidlr.djl.HiDlrOptimizer;
+import io.github.hidlr.djl.optim.NdOptimizer;
 import io.github.hidlr.djl.optim.Optimizers;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -38,23 +36,21 @@ class CheckpointTest {
 
   private static final int FEATURES = 5;
 
-  /** A two-layer MLP, its trainer and stepper over one group, trained a few seeded steps. */
+  /** A two-layer MLP, its trainer and Hi-DLR optimizer over one group, a few seeded steps. */
   private static final class Run implements AutoCloseable {
     final Model model;
     final Trainer trainer;
-    final HiDlrStepper stepper;
+    final HiDlrOptimizer hidlr;
 
-    Run(Optimizer base, float rate, TunerConfig config, int steps) {
+    Run(NdOptimizer base, TunerConfig config, int steps) {
       Engine.getInstance().setRandomSeed(5);
       model = Model.newInstance("mlp");
       model.setBlock(new SequentialBlock().add(Linear.builder().setUnits(8).build())
           .add(Activation::relu).add(Linear.builder().setUnits(2).build()));
-      CapturingOptimizer capture = CapturingOptimizer.wrap(base, rate);
-      trainer = model.newTrainer(
-          new DefaultTrainingConfig(Loss.softmaxCrossEntropyLoss()).optOptimizer(capture));
+      Loss loss = Loss.softmaxCrossEntropyLoss();
+      hidlr = HiDlr.on(base).tuner(config).probesPerStep().build(model, loss);
+      trainer = model.newTrainer(new DefaultTrainingConfig(loss).optOptimizer(hidlr));
       trainer.initialize(new Shape(1, FEATURES));
-      stepper = HiDlrStepper.create(trainer, capture,
-          ParameterGroups.single("all").resolve(model.getBlock()), config);
       Random random = new Random(9);
       float[][] x = new float[64][FEATURES];
       float[] y = new float[64];
@@ -70,7 +66,8 @@ class CheckpointTest {
         try (GradientCollector collector = trainer.newGradientCollector()) {
           collector.backward(trainer.getLoss().evaluate(labels, trainer.forward(data)));
         }
-        stepper.step(data, labels);
+        hidlr.probeOn(data, labels);
+        trainer.step();
       }
     }
 
@@ -84,7 +81,6 @@ class CheckpointTest {
 
     @Override
     public void close() {
-      stepper.close();
       trainer.close();
       model.close();
     }
@@ -94,32 +90,32 @@ class CheckpointTest {
     return TunerConfig.hiDlr().setInitialRate(0.05f).optProbeEvery(2).build();
   }
 
-  private static Optimizer momentum() {
+  private static NdOptimizer momentum() {
     return Optimizers.sgd().setLearningRate(0.05f).optMomentum(0.9f).build();
   }
 
-  private static Optimizer plain() {
+  private static NdOptimizer plain() {
     return Optimizers.sgd().setLearningRate(0.05f).build();
   }
 
   private static void assertUnchanged(Run run, Map<String, float[]> weights, TunerState tuner) {
     run.weights().forEach((name, w) -> assertThat(w).as(name).containsExactly(weights.get(name)));
-    assertThat(run.stepper.tuner().state().estimates()).containsExactly(tuner.estimates());
-    assertThat(run.stepper.tuner().state().step()).isEqualTo(tuner.step());
+    assertThat(run.hidlr.tuner().orElseThrow().state().estimates()).containsExactly(tuner.estimates());
+    assertThat(run.hidlr.tuner().orElseThrow().state().step()).isEqualTo(tuner.step());
   }
 
   @Test
   void aCheckpointOfAnotherOptimizerStateIsRefusedAndChangesNothing(@TempDir Path dir)
       throws IOException {
-    try (Run saved = new Run(momentum(), 0.05f, config(), 6)) {
-      Checkpoint.save(dir.resolve("ckpt"), saved.model, saved.stepper, 1);
+    try (Run saved = new Run(momentum(), config(), 6)) {
+      Checkpoint.save(dir.resolve("ckpt"), saved.model, saved.hidlr, 1);
     }
     // Same optimizer class, no momentum buffer: its state cannot take the saved one.
-    try (Run other = new Run(plain(), 0.05f, config(), 3)) {
+    try (Run other = new Run(plain(), config(), 3)) {
       Map<String, float[]> weights = other.weights();
-      TunerState tuner = other.stepper.tuner().state();
+      TunerState tuner = other.hidlr.tuner().orElseThrow().state();
       assertThatThrownBy(() -> Checkpoint.restore(dir.resolve("ckpt"), other.model,
-          other.stepper)).isInstanceOf(IllegalArgumentException.class)
+          other.hidlr)).isInstanceOf(IllegalArgumentException.class)
           .hasMessageContaining("nothing was changed");
       assertUnchanged(other, weights, tuner);
     }
@@ -128,14 +124,14 @@ class CheckpointTest {
   @Test
   void aCheckpointOfAnotherTunerConfigurationIsRefusedAndChangesNothing(@TempDir Path dir)
       throws IOException {
-    try (Run saved = new Run(momentum(), 0.05f, config(), 4)) {
-      Checkpoint.save(dir, saved.model, saved.stepper, 1);
+    try (Run saved = new Run(momentum(), config(), 4)) {
+      Checkpoint.save(dir, saved.model, saved.hidlr, 1);
     }
     TunerConfig paper = TunerConfig.paper().setInitialRate(0.05f).optProbeEvery(2).build();
-    try (Run other = new Run(momentum(), 0.05f, paper, 2)) {
+    try (Run other = new Run(momentum(), paper, 2)) {
       Map<String, float[]> weights = other.weights();
-      TunerState tuner = other.stepper.tuner().state();
-      assertThatThrownBy(() -> Checkpoint.restore(dir, other.model, other.stepper))
+      TunerState tuner = other.hidlr.tuner().orElseThrow().state();
+      assertThatThrownBy(() -> Checkpoint.restore(dir, other.model, other.hidlr))
           .isInstanceOf(IllegalArgumentException.class)
           .hasMessageContaining("another tuner configuration").hasMessageContaining("jointScale");
       assertUnchanged(other, weights, tuner);
@@ -146,51 +142,39 @@ class CheckpointTest {
   void anInterruptedSaveLeavesThePreviousCheckpoint(@TempDir Path dir) throws IOException {
     Path checkpoint = dir.resolve("ckpt");
     Map<String, float[]> first;
-    try (Run run = new Run(momentum(), 0.05f, config(), 4)) {
-      Checkpoint.save(checkpoint, run.model, run.stepper, 2);
+    try (Run run = new Run(momentum(), config(), 4)) {
+      Checkpoint.save(checkpoint, run.model, run.hidlr, 2);
       first = run.weights();
     }
     // A save that died half-way left its staging folder behind; the checkpoint is intact.
     Files.createDirectories(dir.resolve("ckpt.partial"));
     Files.writeString(dir.resolve("ckpt.partial").resolve("parameters.ndlist"), "half");
-    try (Run fresh = new Run(momentum(), 0.05f, config(), 0)) {
-      assertThat(Checkpoint.restore(checkpoint, fresh.model, fresh.stepper)).isEqualTo(2);
+    try (Run fresh = new Run(momentum(), config(), 0)) {
+      assertThat(Checkpoint.restore(checkpoint, fresh.model, fresh.hidlr)).isEqualTo(2);
       fresh.weights().forEach((name, w) -> assertThat(w).as(name)
           .containsExactly(first.get(name)));
       // and the next save replaces the staging folder and the checkpoint.
-      Checkpoint.save(checkpoint, fresh.model, fresh.stepper, 3);
+      Checkpoint.save(checkpoint, fresh.model, fresh.hidlr, 3);
     }
-    try (Run again = new Run(momentum(), 0.05f, config(), 0)) {
-      assertThat(Checkpoint.restore(checkpoint, again.model, again.stepper)).isEqualTo(3);
+    try (Run again = new Run(momentum(), config(), 0)) {
+      assertThat(Checkpoint.restore(checkpoint, again.model, again.hidlr)).isEqualTo(3);
     }
     assertThat(dir.resolve("ckpt.partial")).doesNotExist();
     assertThat(dir.resolve("ckpt.previous")).doesNotExist();
   }
 
   @Test
-  void anOptimizerWhoseStateCannotBeSavedIsRefused(@TempDir Path dir) {
-    Optimizer djlSgd = Optimizer.sgd().setLearningRateTracker(Tracker.fixed(0.05f)).build();
-    try (Run run = new Run(djlSgd, 0.05f, config(), 2)) {
-      assertThatThrownBy(() -> Checkpoint.save(dir, run.model, run.stepper, 1))
-          .isInstanceOf(IllegalArgumentException.class)
-          .hasMessageContaining("cannot checkpoint the base optimizer")
-          .hasMessageContaining("Optimizers");
-    }
-    assertThat(dir.resolve(Checkpoint.MANIFEST)).doesNotExist();
-  }
-
-  @Test
   void aCorruptParameterFileChangesNothing(@TempDir Path dir) throws IOException {
-    try (Run saved = new Run(momentum(), 0.05f, config(), 4)) {
-      Checkpoint.save(dir, saved.model, saved.stepper, 1);
+    try (Run saved = new Run(momentum(), config(), 4)) {
+      Checkpoint.save(dir, saved.model, saved.hidlr, 1);
     }
     byte[] bytes = Files.readAllBytes(dir.resolve("parameters.ndlist"));
     bytes[bytes.length / 3] ^= 0x33;
     Files.write(dir.resolve("parameters.ndlist"), bytes);
-    try (Run other = new Run(momentum(), 0.05f, config(), 2)) {
+    try (Run other = new Run(momentum(), config(), 2)) {
       Map<String, float[]> weights = other.weights();
-      TunerState tuner = other.stepper.tuner().state();
-      assertThatThrownBy(() -> Checkpoint.restore(dir, other.model, other.stepper))
+      TunerState tuner = other.hidlr.tuner().orElseThrow().state();
+      assertThatThrownBy(() -> Checkpoint.restore(dir, other.model, other.hidlr))
           .hasMessageContaining("CRC-32");
       assertUnchanged(other, weights, tuner);
     }

@@ -20,8 +20,8 @@ import ai.djl.training.loss.Loss;
 import ai.djl.util.Pair;
 import io.github.hidlr.core.tuner.FreezePolicy;
 import io.github.hidlr.core.tuner.TunerConfig;
-import io.github.hidlr.djl.CapturingOptimizer;
-import io.github.hidlr.djl.HiDlrStepper;
+import io.github.hidlr.djl.HiDlr;
+import io.github.hidlr.djl.HiDlrOptimizer;
 import io.github.hidlr.djl.ThreeClasses;
 import io.github.hidlr.djl.group.GroupSpec;
 import io.github.hidlr.djl.group.ParameterGroups;
@@ -42,11 +42,11 @@ class HiDlrFitTest {
   private static final int FEATURES = ThreeClasses.FEATURES;
   private static final int CLASSES = ThreeClasses.CLASSES;
 
-  /** A model, its trainer and stepper, and synthetic data, all seeded. */
+  /** A model, its trainer and Hi-DLR optimizer, and synthetic data, all seeded. */
   private static final class Run implements AutoCloseable {
     final Model model;
     final Trainer trainer;
-    final HiDlrStepper stepper;
+    final HiDlrOptimizer hidlr;
     final ArrayDataset train;
     final ArrayDataset validation;
 
@@ -55,15 +55,14 @@ class HiDlrFitTest {
       model = Model.newInstance("mlp");
       model.setBlock(new SequentialBlock().add(Linear.builder().setUnits(16).build())
           .add(Activation::relu).add(Linear.builder().setUnits(CLASSES).build()));
-      CapturingOptimizer capture = CapturingOptimizer.wrap(
-          Optimizers.sgd().setLearningRate(0.1f).optMomentum(0.9f).build());
-      trainer = model.newTrainer(
-          new DefaultTrainingConfig(Loss.softmaxCrossEntropyLoss()).optOptimizer(capture));
-      trainer.initialize(new Shape(1, FEATURES));
       ParameterGroups groups = ParameterGroups.builder()
           .add(GroupSpec.pattern("hidden", "01Linear_.*"))
           .add(GroupSpec.pattern("head", "03Linear_.*")).build();
-      stepper = HiDlrStepper.create(trainer, capture, groups.resolve(model.getBlock()), config);
+      Loss loss = Loss.softmaxCrossEntropyLoss();
+      hidlr = HiDlr.on(Optimizers.sgd().setLearningRate(0.1f).optMomentum(0.9f).build())
+          .groups(groups).tuner(config).probesPerStep().build(model, loss);
+      trainer = model.newTrainer(new DefaultTrainingConfig(loss).optOptimizer(hidlr));
+      trainer.initialize(new Shape(1, FEATURES));
       NDManager manager = model.getNDManager();
       train = dataset(manager, 1);
       validation = dataset(manager, 2);
@@ -85,7 +84,6 @@ class HiDlrFitTest {
 
     @Override
     public void close() {
-      stepper.close();
       trainer.close();
       model.close();
     }
@@ -105,7 +103,7 @@ class HiDlrFitTest {
             public void onStep(StepEvent event) {
               events.add(event);
             }
-          }).build().fit(run.trainer, run.stepper, run.train, run.validation);
+          }).build().fit(run.trainer, run.hidlr, run.train, run.validation);
       assertThat(result.steps()).isEqualTo(4 * (N / 32));
       assertThat(events).hasSize((int) result.steps());
       long probes = events.stream().filter(e -> e.outcome().report().isPresent()).count();
@@ -127,18 +125,18 @@ class HiDlrFitTest {
     Map<String, float[]> uninterrupted;
     try (Run run = new Run(config())) {
       HiDlrFit.builder().setEpochs(3).optSeed(3).build()
-          .fit(run.trainer, run.stepper, run.train, null);
+          .fit(run.trainer, run.hidlr, run.train, null);
       uninterrupted = run.weights();
     }
     try (Run first = new Run(config())) {
       HiDlrFit.builder().setEpochs(2).optSeed(3).optCheckpointDir(dir).build()
-          .fit(first.trainer, first.stepper, first.train, null);
+          .fit(first.trainer, first.hidlr, first.train, null);
     }
     try (Run resumed = new Run(config())) {
-      int next = Checkpoint.restore(dir, resumed.model, resumed.stepper);
+      int next = Checkpoint.restore(dir, resumed.model, resumed.hidlr);
       assertThat(next).isEqualTo(2);
       HiDlrFit.builder().setEpochs(3).optStartEpoch(next).optSeed(3).build()
-          .fit(resumed.trainer, resumed.stepper, resumed.train, null);
+          .fit(resumed.trainer, resumed.hidlr, resumed.train, null);
       Map<String, float[]> weights = resumed.weights();
       for (Map.Entry<String, float[]> entry : uninterrupted.entrySet()) {
         assertThat(weights.get(entry.getKey())).as(entry.getKey())
@@ -151,31 +149,30 @@ class HiDlrFitTest {
   void corruptMissingAndMismatchedCheckpointsAreClearErrors(@TempDir Path dir)
       throws IOException {
     try (Run run = new Run(config())) {
-      assertThatThrownBy(() -> Checkpoint.restore(dir, run.model, run.stepper))
+      assertThatThrownBy(() -> Checkpoint.restore(dir, run.model, run.hidlr))
           .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("no checkpoint");
-      Checkpoint.save(dir, run.model, run.stepper, 1);
+      Checkpoint.save(dir, run.model, run.hidlr, 1);
       byte[] bytes = Files.readAllBytes(dir.resolve("parameters.ndlist"));
       bytes[bytes.length / 2] ^= 0x5A;
       Files.write(dir.resolve("parameters.ndlist"), bytes);
-      assertThatThrownBy(() -> Checkpoint.restore(dir, run.model, run.stepper))
+      assertThatThrownBy(() -> Checkpoint.restore(dir, run.model, run.hidlr))
           .isInstanceOf(IllegalArgumentException.class)
           .hasMessageContaining("corrupt checkpoint")
           .hasMessageContaining("parameters.ndlist fails its CRC-32 check");
     }
     try (Run run = new Run(config())) {
-      Checkpoint.save(dir, run.model, run.stepper, 1);
+      Checkpoint.save(dir, run.model, run.hidlr, 1);
     }
     Engine.getInstance().setRandomSeed(11);
     try (Model other = Model.newInstance("other")) {
       other.setBlock(Linear.builder().setUnits(CLASSES).build());
-      CapturingOptimizer capture = CapturingOptimizer.wrap(
-          Optimizers.sgd().setLearningRate(0.1f).optMomentum(0.9f).build());
+      Loss loss = Loss.softmaxCrossEntropyLoss();
+      HiDlrOptimizer hidlr = HiDlr.on(Optimizers.sgd().setLearningRate(0.1f).optMomentum(0.9f)
+          .build()).tuner(config()).probesPerStep().build(other, loss);
       try (Trainer trainer = other.newTrainer(
-          new DefaultTrainingConfig(Loss.softmaxCrossEntropyLoss()).optOptimizer(capture))) {
+          new DefaultTrainingConfig(loss).optOptimizer(hidlr))) {
         trainer.initialize(new Shape(1, FEATURES));
-        HiDlrStepper stepper = HiDlrStepper.create(trainer, capture,
-            ParameterGroups.single("all").resolve(other.getBlock()), config());
-        assertThatThrownBy(() -> Checkpoint.restore(dir, other, stepper))
+        assertThatThrownBy(() -> Checkpoint.restore(dir, other, hidlr))
             .isInstanceOf(IllegalArgumentException.class)
             .hasMessageContaining("tuner state was saved for groups [hidden=112, head=51]");
       }
@@ -188,7 +185,7 @@ class HiDlrFitTest {
         .optFreeze(new FreezePolicy(1e12, 6, 1)).build();
     try (Run run = new Run(freezing)) {
       FitResult result = HiDlrFit.builder().setEpochs(2).optSeed(3).build()
-          .fit(run.trainer, run.stepper, run.train, null);
+          .fit(run.trainer, run.hidlr, run.train, null);
       // everything is below ψ = 1e12, so all but the most influential group freeze at step 6
       assertThat(result.frozen()).isNotEmpty().allSatisfy(f -> assertThat(f.step()).isEqualTo(6));
       List<String> frozenNames = result.frozen().stream().map(FitResult.FrozenParameter::name)
@@ -199,7 +196,7 @@ class HiDlrFitTest {
       assertThat(result.meanStepMillisBeforeFreeze()).isPositive();
       Map<String, float[]> before = run.weights();
       HiDlrFit.builder().setEpochs(1).optSeed(9).build()
-          .fit(run.trainer, run.stepper, run.train, null);
+          .fit(run.trainer, run.hidlr, run.train, null);
       Map<String, float[]> after = run.weights();
       for (String name : before.keySet()) {
         if (frozenNames.contains(name)) {
@@ -224,7 +221,7 @@ class HiDlrFitTest {
             public void onStep(StepEvent event) {
               event.outcome().report().ifPresent(r -> l0.add(r.l0()));
             }
-          }).build().fit(run.trainer, run.stepper, run.train, null);
+          }).build().fit(run.trainer, run.hidlr, run.train, null);
       assertThat(l0).hasSize(3);
       assertThat(HiDlrFit.evaluate(run.trainer, run.validation)).isFinite();
       assertThatThrownBy(() -> HiDlrFit.builder().optProbeBatch(ProbeBatch.FIXED))
