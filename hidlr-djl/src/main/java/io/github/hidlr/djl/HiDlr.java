@@ -80,7 +80,32 @@ public final class HiDlr {
    * @return a builder
    */
   public static Builder on(NdOptimizer base) {
-    return new Builder(Objects.requireNonNull(base, "base optimizer"));
+    return new Builder(Objects.requireNonNull(base, "base optimizer"), base.learningRate());
+  }
+
+  /**
+   * Hi-DLR over another DJL optimizer whose update is linear in a fixed learning rate
+   * {@code rate} (DJL's {@code Optimizer.sgd()} without momentum, {@code adam()},
+   * {@code adamW()} with a fixed tracker): each step's update is differenced at that rate and
+   * rescaled per group, at the cost of one copy of the trainable parameters. Its state cannot
+   * be checkpointed; hidlr's own optimizers ({@link #on(NdOptimizer)}) hand over their
+   * direction and can.
+   *
+   * @param base the base optimizer
+   * @param rate its fixed learning rate, which becomes {@code η0}
+   * @return a builder
+   */
+  public static Builder on(Optimizer base, float rate) {
+    Objects.requireNonNull(base, "base optimizer");
+    if (base instanceof HiDlrOptimizer || base instanceof CapturingOptimizer) {
+      throw new IllegalArgumentException("the base optimizer is already Hi-DLR's: pass the"
+          + " optimizer it wraps");
+    }
+    if (!(rate > 0) || Float.isInfinite(rate)) {
+      throw new IllegalArgumentException("rate " + rate + " must be finite and > 0: pass the"
+          + " fixed learning rate the base optimizer was built with");
+    }
+    return new Builder(base, rate);
   }
 
   /**
@@ -91,7 +116,8 @@ public final class HiDlr {
 
   /** Options of a {@link HiDlrOptimizer}; every one is checked by {@link #build}. */
   public static final class Builder {
-    private final NdOptimizer base;
+    private final Optimizer base;
+    private final float rate;
     private ParameterGroups groups = ParameterGroups.single("all");
     private Supplier<TunerConfig.Builder> tuner = TunerConfig::hiDlr;
     private TunerConfig exact;
@@ -100,8 +126,9 @@ public final class HiDlr {
     private ProbeSource probes;
     private Consumer<StepOutcome> onStep = outcome -> { };
 
-    private Builder(NdOptimizer base) {
+    private Builder(Optimizer base, float rate) {
       this.base = base;
+      this.rate = rate;
     }
 
     /**
@@ -279,8 +306,12 @@ public final class HiDlr {
       return new HiDlrOptimizer(this, model, loss);
     }
 
-    NdOptimizer base() {
+    Optimizer base() {
       return base;
+    }
+
+    float rate() {
+      return rate;
     }
 
     ParameterGroups groups() {
@@ -303,7 +334,7 @@ public final class HiDlr {
         }
         return exact;
       }
-      TunerConfig.Builder builder = tuner.get().setInitialRate(base.learningRate());
+      TunerConfig.Builder builder = tuner.get().setInitialRate(rate);
       if (probeEvery != null) {
         builder.optProbeEvery(probeEvery);
       }

@@ -83,7 +83,7 @@ public final class HiDlrOptimizer extends Optimizer {
 
   HiDlrOptimizer(HiDlr.Builder builder, Model model, Loss loss) {
     super(builder.optimizerBuilder());
-    this.capture = CapturingOptimizer.wrap(builder.base());
+    this.capture = CapturingOptimizer.wrap(builder.base(), builder.rate());
     this.block = Objects.requireNonNull(model, "model").getBlock();
     if (block == null) {
       throw new IllegalArgumentException("the model has no block: call model.setBlock(...)"
@@ -224,10 +224,14 @@ public final class HiDlrOptimizer extends Optimizer {
     }
   }
 
+  /** Drops the step: the weights the base optimizer moved go back, the gradients are cleared. */
   private void abortStep() {
     seen.clear();
     nextProbe = null;
     capture.abort();
+    if (stepper != null) {
+      stepper.clearGradients();
+    }
   }
 
   /** Resolves the groups against the model's (now initialised) block. */
@@ -321,8 +325,8 @@ public final class HiDlrOptimizer extends Optimizer {
    *
    * @return the base optimizer
    */
-  public NdOptimizer base() {
-    return (NdOptimizer) capture.base();
+  public Optimizer base() {
+    return capture.base();
   }
 
   @Override

@@ -74,7 +74,12 @@ public final class Checkpoint {
    */
   public static void save(Path dir, Model model, HiDlrOptimizer hidlr, int nextEpoch)
       throws IOException {
-    NdOptimizer optimizer = hidlr.base();
+    if (!(hidlr.base() instanceof NdOptimizer optimizer)) {
+      throw new IllegalArgumentException("cannot checkpoint the base optimizer "
+          + hidlr.base().getClass().getName() + ": hidlr cannot save its state, so a resumed"
+          + " run would not continue this one. Use one of hidlr's optimizers"
+          + " (io.github.hidlr.djl.optim.Optimizers), whose state is saved");
+    }
     HiDlrTuner tunerOf = tuner(hidlr);
     Map<String, byte[]> files = new LinkedHashMap<>();
     NDList parameters = new NDList();
@@ -145,7 +150,11 @@ public final class Checkpoint {
       throw corrupt(dir, "format is " + manifest.getProperty("format") + ", expected " + FORMAT);
     }
     String savedOptimizer = manifest.getProperty("optimizer");
-    NdOptimizer optimizer = hidlr.base();
+    if (!(hidlr.base() instanceof NdOptimizer optimizer)) {
+      throw new IllegalArgumentException("cannot restore into the base optimizer "
+          + hidlr.base().getClass().getName() + ": hidlr cannot set its state; use the"
+          + " optimizer the checkpoint was saved with, " + savedOptimizer);
+    }
     HiDlrTuner tunerOf = tuner(hidlr);
     if (!optimizer.getClass().getName().equals(savedOptimizer)) {
       throw new IllegalArgumentException("checkpoint in " + dir + " was saved with optimizer "

@@ -18,6 +18,17 @@ final class Acceptance {
 
   private Acceptance() {}
 
+  /**
+   * One Hi-DLR step as a loop that chooses the probe batch does it: {@code probeOn}, then
+   * {@code trainer.step()}.
+   */
+  static io.github.hidlr.djl.StepOutcome step(Trainer trainer,
+      io.github.hidlr.djl.HiDlrOptimizer hidlr, NDList data, NDList labels) {
+    hidlr.probeOn(data, labels);
+    trainer.step();
+    return hidlr.lastStep().orElseThrow();
+  }
+
   /** Forward and backward on one batch, in a collector that is always closed. */
   static void backward(Trainer trainer, NDList data, NDList labels) {
     try (NDScope scope = new NDScope();

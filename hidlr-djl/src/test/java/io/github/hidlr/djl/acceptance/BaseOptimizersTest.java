@@ -13,13 +13,12 @@ import ai.djl.nn.core.Linear;
 import ai.djl.training.DefaultTrainingConfig;
 import ai.djl.training.Trainer;
 import io.github.hidlr.core.tuner.TunerConfig;
-import io.github.hidlr.djl.CapturingOptimizer;
-import io.github.hidlr.djl.HiDlrStepper;
+import io.github.hidlr.djl.HiDlr;
+import io.github.hidlr.djl.HiDlrOptimizer;
 import io.github.hidlr.djl.StepOutcome;
 import io.github.hidlr.djl.group.GroupSpec;
 import io.github.hidlr.djl.group.ParameterGroups;
 import io.github.hidlr.djl.group.ParameterKind;
-import io.github.hidlr.djl.group.ResolvedGroups;
 import io.github.hidlr.djl.optim.NdOptimizer;
 import io.github.hidlr.djl.optim.Optimizers;
 import io.github.hidlr.djl.train.HalfSquaredErrorLoss;
@@ -96,32 +95,30 @@ class BaseOptimizersTest {
         Model plainModel = Model.newInstance("plain")) {
       model.setBlock(mlp());
       NdOptimizer base = factory.get();
-      CapturingOptimizer capture = CapturingOptimizer.wrap(base, reference);
+      HiDlrOptimizer hidlr = HiDlr.on(base).groups(ParameterGroups.builder()
+              .add(GroupSpec.kind("weights", ParameterKind.WEIGHT))
+              .add(GroupSpec.kind("biases", ParameterKind.BIAS))
+              .build())
+          .tuner(TunerConfig.hiDlr().setInitialRate(reference).optRateSmoothing(0.5).build())
+          .probesPerStep().build(model, new HalfSquaredErrorLoss());
       try (Trainer trainer =
           model.newTrainer(new DefaultTrainingConfig(new HalfSquaredErrorLoss())
-              .optOptimizer(capture))) {
+              .optOptimizer(hidlr))) {
         trainer.initialize(new Shape(N, D));
         NDList x = new NDList(trainer.getManager().create(data[0]));
         NDList y = new NDList(trainer.getManager().create(data[1]));
-        ResolvedGroups groups = ParameterGroups.builder()
-            .add(GroupSpec.kind("weights", ParameterKind.WEIGHT))
-            .add(GroupSpec.kind("biases", ParameterKind.BIAS))
-            .build().resolve(model.getBlock());
-        HiDlrStepper stepper = HiDlrStepper.create(trainer, capture, groups,
-            TunerConfig.hiDlr().setInitialRate(reference).optRateSmoothing(0.5).build());
         double initial = Acceptance.loss(trainer, x, y);
         for (int t = 0; t < STEPS; t++) {
           Acceptance.backward(trainer, x, y);
           if (t == CHECK) {
-            checkOneStep(name, reference, factory, model, plainModel, stepper, x, y);
+            checkOneStep(name, reference, factory, model, plainModel, trainer, hidlr, x, y);
           } else {
-            stepper.step(x, y);
+            Acceptance.step(trainer, hidlr, x, y);
           }
         }
         double last = Acceptance.loss(trainer, x, y);
         assertThat(last).as("%s: loss after %d steps, from %s", name, STEPS, initial)
             .isLessThan(0.05 * initial);
-        stepper.close();
       }
     }
   }
@@ -132,7 +129,7 @@ class BaseOptimizersTest {
    * on the same batch, giving {@code Δ}.
    */
   private static void checkOneStep(String name, float reference, Supplier<NdOptimizer> factory,
-      Model model, Model plainModel, HiDlrStepper stepper, NDList x, NDList y)
+      Model model, Model plainModel, Trainer trainer, HiDlrOptimizer hidlr, NDList x, NDList y)
       throws IOException {
     NdOptimizer plain = factory.get();
     plainModel.setBlock(mlp());
@@ -142,7 +139,7 @@ class BaseOptimizersTest {
       plainTrainer.initialize(new Shape(N, D));
       Acceptance.copyParameters(model.getBlock(), plainModel.getBlock());
       ByteArrayOutputStream state = new ByteArrayOutputStream();
-      ((NdOptimizer) stepper.optimizer().base())
+      ((NdOptimizer) hidlr.base())
           .saveState(model.getBlock(), new DataOutputStream(state));
       plain.loadState(plainModel.getBlock(), plainTrainer.getManager(),
           new DataInputStream(new ByteArrayInputStream(state.toByteArray())));
@@ -152,7 +149,7 @@ class BaseOptimizersTest {
       plainTrainer.step();
       Map<String, float[]> plainAfter = Acceptance.snapshot(plainModel.getBlock());
 
-      StepOutcome outcome = stepper.step(x, y);
+      StepOutcome outcome = Acceptance.step(trainer, hidlr, x, y);
       Map<String, float[]> after = Acceptance.snapshot(model.getBlock());
       double[] rates = outcome.rates();
       assertThat(outcome.report()).as("%s: step %d probes", name, CHECK).isPresent();
@@ -163,10 +160,9 @@ class BaseOptimizersTest {
           .isNotEqualTo(reference);
       for (String parameter : before.keySet()) {
         int group = parameter.endsWith("_bias") ? 1 : 0;
-        // w = w0 − (η_k/η_ref) Δ with Δ = w0 − w_plain. hidlr's optimizers hand Δ = η_ref·d
-        // over directly, so Δ differs from the float difference w0 − w_plain by rounding (an
-        // ulp of w0); scaled by η_k/η_ref that allows (scale + 1) ulps. A second optimizer
-        // step, or none, would miss by the whole Δ.
+        // w = w0 − η_k·d = w0 − (η_k/η_ref) Δ with Δ = w0 − w_plain = η_ref·d up to the
+        // rounding of the plain step (an ulp of w0); scaled by η_k/η_ref that allows
+        // (scale + 1) ulps. A second optimizer step, or none, would miss by the whole Δ.
         float scale = (float) (rates[group] / reference);
         float[] w0 = before.get(parameter);
         float[] wPlain = plainAfter.get(parameter);

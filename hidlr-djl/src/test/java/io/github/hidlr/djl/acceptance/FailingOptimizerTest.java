@@ -16,8 +16,8 @@ import ai.djl.training.Trainer;
 import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.Tracker;
 import io.github.hidlr.core.tuner.TunerConfig;
-import io.github.hidlr.djl.CapturingOptimizer;
-import io.github.hidlr.djl.HiDlrStepper;
+import io.github.hidlr.djl.HiDlr;
+import io.github.hidlr.djl.HiDlrOptimizer;
 import io.github.hidlr.djl.group.GroupSpec;
 import io.github.hidlr.djl.group.ParameterGroups;
 import io.github.hidlr.djl.train.HalfSquaredErrorLoss;
@@ -65,25 +65,25 @@ class FailingOptimizerTest {
       model.setBlock(new SequentialBlock().add(Linear.builder().setUnits(3).build())
           .add(Linear.builder().setUnits(1).build()));
       FailingOnce failing = new FailingOnce();
-      CapturingOptimizer capture = CapturingOptimizer.wrap(failing, 0.05f);
+      HiDlrOptimizer hidlr = HiDlr.on(failing, 0.05f)
+          .groups(ParameterGroups.builder().add(GroupSpec.pattern("first", "01Linear_.*"))
+              .add(GroupSpec.pattern("second", "02Linear_.*")).build())
+          .tuner(TunerConfig.hiDlr().setInitialRate(0.05).build()).probesPerStep()
+          .build(model, new HalfSquaredErrorLoss());
       try (Trainer trainer = model.newTrainer(
-          new DefaultTrainingConfig(new HalfSquaredErrorLoss()).optOptimizer(capture))) {
+          new DefaultTrainingConfig(new HalfSquaredErrorLoss()).optOptimizer(hidlr))) {
         trainer.initialize(new Shape(4, 2));
-        HiDlrStepper stepper = HiDlrStepper.create(trainer, capture,
-            ParameterGroups.builder().add(GroupSpec.pattern("first", "01Linear_.*"))
-                .add(GroupSpec.pattern("second", "02Linear_.*")).build()
-                .resolve(model.getBlock()),
-            TunerConfig.hiDlr().setInitialRate(0.05).build());
         NDManager manager = trainer.getManager();
         NDList x = new NDList(manager.create(new float[][] {{1, 2}, {0, 1}, {-1, 0}, {2, -1}}));
         NDList y = new NDList(manager.create(new float[][] {{1}, {0}, {-1}, {2}}));
 
         Acceptance.backward(trainer, x, y);
-        stepper.step(x, y);
+        Acceptance.step(trainer, hidlr, x, y);
         Map<String, float[]> before = Acceptance.snapshot(model.getBlock());
         failing.armed = true;
         Acceptance.backward(trainer, x, y);
-        assertThatThrownBy(() -> stepper.step(x, y)).hasMessage("optimizer failed part-way");
+        assertThatThrownBy(() -> Acceptance.step(trainer, hidlr, x, y))
+            .hasMessage("optimizer failed part-way");
         Map<String, float[]> after = Acceptance.snapshot(model.getBlock());
         for (String name : before.keySet()) {
           assertThat(after.get(name)).as(name).containsExactly(before.get(name));
@@ -91,10 +91,9 @@ class FailingOptimizerTest {
         // the next step trains normally: one capture per parameter, no stale ones
         double lossBefore = Acceptance.loss(trainer, x, y);
         Acceptance.backward(trainer, x, y);
-        stepper.step(x, y);
+        Acceptance.step(trainer, hidlr, x, y);
         assertThat(Acceptance.loss(trainer, x, y)).isLessThan(lossBefore);
-        assertThat(stepper.tuner().stepCount()).isEqualTo(2);
-        stepper.close();
+        assertThat(hidlr.tuner().orElseThrow().stepCount()).isEqualTo(2);
       }
     }
   }
