@@ -321,6 +321,17 @@ public final class HiDlrOptimizer extends Optimizer {
   }
 
   /**
+   * Bytes held between steps for the step's capture: one copy of the trainable parameters
+   * ({@code w_before}) when the base optimizer is differenced ({@link HiDlr#on(Optimizer,
+   * float)}), none for hidlr's optimizers, which hand over their direction.
+   *
+   * @return the buffer size in bytes
+   */
+  public long bufferBytes() {
+    return capture.bufferBytes();
+  }
+
+  /**
    * The base optimizer wrapped by this one.
    *
    * @return the base optimizer

@@ -16,11 +16,10 @@ import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.Tracker;
 import ai.djl.util.Pair;
 import io.github.hidlr.core.tuner.TunerConfig;
-import io.github.hidlr.djl.CapturingOptimizer;
-import io.github.hidlr.djl.HiDlrStepper;
+import io.github.hidlr.djl.HiDlr;
+import io.github.hidlr.djl.HiDlrOptimizer;
 import io.github.hidlr.djl.group.GroupSpec;
 import io.github.hidlr.djl.group.ParameterGroups;
-import io.github.hidlr.djl.group.ResolvedGroups;
 import io.github.hidlr.djl.optim.Optimizers;
 import io.github.hidlr.djl.train.HalfSquaredErrorLoss;
 import java.util.Random;
@@ -52,22 +51,23 @@ class MemoryTest {
       model.setBlock(new SequentialBlock()
           .add(Linear.builder().setUnits(4).build())
           .add(Linear.builder().setUnits(1).build()));
-      CapturingOptimizer capture = direct
-          ? CapturingOptimizer.wrap(Optimizers.sgd().setLearningRate(1e-2f).build())
-          : CapturingOptimizer.wrap(
-              Optimizer.sgd().setLearningRateTracker(Tracker.fixed(1e-2f)).build(), 1e-2f);
+      // The first layer is in no group and is frozen; the head is two groups.
+      ParameterGroups groups = ParameterGroups.builder()
+          .add(GroupSpec.pattern("weight", "02Linear_weight"))
+          .add(GroupSpec.pattern("bias", "02Linear_bias"))
+          .optRest(ParameterGroups.Rest.FREEZE).build();
+      HiDlr.Builder builder = direct
+          ? HiDlr.on(Optimizers.sgd().setLearningRate(1e-2f).build())
+          : HiDlr.on(Optimizer.sgd().setLearningRateTracker(Tracker.fixed(1e-2f)).build(), 1e-2f);
+      HiDlrOptimizer hidlr = builder.groups(groups).probesPerStep()
+          .tuner(TunerConfig.hiDlr().setInitialRate(1e-2).optProbeEvery(1).build())
+          .build(model, new HalfSquaredErrorLoss());
       try (Trainer trainer =
           model.newTrainer(new DefaultTrainingConfig(new HalfSquaredErrorLoss())
-              .optOptimizer(capture))) {
+              .optOptimizer(hidlr))) {
         trainer.initialize(new Shape(N, D));
-        // The first layer is in no group and is frozen; the head is two groups.
-        ResolvedGroups groups = ParameterGroups.builder()
-            .add(GroupSpec.pattern("weight", "02Linear_weight"))
-            .add(GroupSpec.pattern("bias", "02Linear_bias"))
-            .optRest(ParameterGroups.Rest.FREEZE).build().resolve(model.getBlock());
-        assertThat(groups.frozenByRest()).containsExactly("01Linear_weight", "01Linear_bias");
-        HiDlrStepper stepper = HiDlrStepper.create(trainer, capture, groups,
-            TunerConfig.hiDlr().setInitialRate(1e-2).optProbeEvery(1).build());
+        assertThat(hidlr.groups().orElseThrow().frozenByRest())
+            .containsExactly("01Linear_weight", "01Linear_bias");
 
         Random random = new Random(3);
         float[][] x = new float[N][D];
@@ -86,7 +86,7 @@ class MemoryTest {
         long[] live = new long[WARM_UP + 1];
         for (int t = 0; t < WARM_UP; t++) {
           Acceptance.backward(trainer, data, labels);
-          stepper.step(data, labels);
+          Acceptance.step(trainer, hidlr, data, labels);
           live[t] = root.getManagedArrays().size();
         }
         // After the one-time growth of the first step (optimizer and gradient wrappers, the
@@ -99,13 +99,13 @@ class MemoryTest {
         long start = System.nanoTime();
         for (int t = WARM_UP; t < STEPS; t++) {
           Acceptance.backward(trainer, data, labels);
-          stepper.step(data, labels);
+          Acceptance.step(trainer, hidlr, data, labels);
         }
         long millis = (System.nanoTime() - start) / 1_000_000;
         long after = root.getManagedArrays().size();
         assertThat(after).as("live arrays after %d steps (%d ms)", STEPS, millis)
             .isEqualTo(live[1]);
-        assertThat(stepper.tuner().stepCount()).isEqualTo(STEPS);
+        assertThat(hidlr.tuner().orElseThrow().stepCount()).isEqualTo(STEPS);
         assertThat(Acceptance.loss(trainer, data, labels)).isLessThan(lossBefore);
 
         long trainableBytes = 0;
@@ -119,10 +119,8 @@ class MemoryTest {
           }
         }
         assertThat(trainableBytes).isEqualTo(5 * Float.BYTES);
-        assertThat(capture.bufferBytes()).as("w_before buffers (all parameters: %d)", allBytes)
+        assertThat(hidlr.bufferBytes()).as("w_before buffers (all parameters: %d)", allBytes)
             .isEqualTo(direct ? 0 : trainableBytes);
-        stepper.close();
-        assertThat(capture.bufferBytes()).as("after close").isZero();
       }
     }
   }
