@@ -21,8 +21,8 @@ import io.github.hidlr.core.tuner.GroupProbe;
 import io.github.hidlr.core.tuner.ProbeReport;
 import io.github.hidlr.core.tuner.Rejection;
 import io.github.hidlr.core.tuner.TunerConfig;
-import io.github.hidlr.djl.CapturingOptimizer;
-import io.github.hidlr.djl.HiDlrStepper;
+import io.github.hidlr.djl.HiDlr;
+import io.github.hidlr.djl.HiDlrOptimizer;
 import io.github.hidlr.djl.NonFiniteUpdateException;
 import io.github.hidlr.djl.StepOutcome;
 import io.github.hidlr.djl.group.GroupSpec;
@@ -59,7 +59,7 @@ class BadInputTest {
   private static final class Rig implements AutoCloseable {
     final Model model;
     final Trainer trainer;
-    final HiDlrStepper stepper;
+    final HiDlrOptimizer hidlr;
     final NDManager manager;
 
     Rig(boolean hiDlr, Supplier<Optimizer> base) {
@@ -71,18 +71,27 @@ class BadInputTest {
       model = Model.newInstance(hiDlr ? "hidlr" : "plain");
       model.setBlock(Linear.builder().setUnits(1).build());
       Optimizer optimizer = base.get();
-      CapturingOptimizer capture = hiDlr ? CapturingOptimizer.wrap(optimizer, REFERENCE) : null;
-      trainer = model.newTrainer(new DefaultTrainingConfig(loss)
-          .optOptimizer(hiDlr ? capture : optimizer));
-      trainer.initialize(new Shape(N, D));
-      manager = trainer.getManager();
-      stepper = hiDlr
-          ? HiDlrStepper.create(trainer, capture, ParameterGroups.builder()
+      hidlr = hiDlr
+          ? HiDlr.on(optimizer, REFERENCE).groups(ParameterGroups.builder()
               .add(GroupSpec.kind("weight", ParameterKind.WEIGHT))
               .add(GroupSpec.kind("bias", ParameterKind.BIAS))
-              .build().resolve(model.getBlock()),
-              TunerConfig.hiDlr().setInitialRate(INITIAL_RATE).build())
+              .build())
+              .tuner(TunerConfig.hiDlr().setInitialRate(INITIAL_RATE).build()).probesPerStep()
+              .build(model, loss)
           : null;
+      trainer = model.newTrainer(new DefaultTrainingConfig(loss)
+          .optOptimizer(hiDlr ? hidlr : optimizer));
+      trainer.initialize(new Shape(N, D));
+      manager = trainer.getManager();
+    }
+
+    /** One Hi-DLR step probing on {@code (data, labels)}. */
+    StepOutcome step(NDList data, NDList labels) {
+      return Acceptance.step(trainer, hidlr, data, labels);
+    }
+
+    io.github.hidlr.core.tuner.HiDlrTuner tuner() {
+      return hidlr.tuner().orElseThrow();
     }
 
     Map<String, float[]> weights() {
@@ -91,9 +100,6 @@ class BadInputTest {
 
     @Override
     public void close() {
-      if (stepper != null) {
-        stepper.close();
-      }
       trainer.close();
       model.close();
     }
@@ -161,7 +167,7 @@ class BadInputTest {
       Map<String, float[]> plainAfter = plain.weights();
 
       Acceptance.backward(hiDlr.trainer, train[0], train[1]);
-      StepOutcome outcome = hiDlr.stepper.step(probe[0], probe[1]);
+      StepOutcome outcome = hiDlr.step(probe[0], probe[1]);
       ProbeReport report = outcome.report().orElseThrow();
       assertThat(report.nonFiniteLoss()).as("report %s", report).isTrue();
       for (GroupProbe group : report.groups()) {
@@ -189,7 +195,7 @@ class BadInputTest {
       // The next step, with a good probe batch, fits again.
       NDList[] goodProbe = batch(hiDlr.manager, 3, null);
       Acceptance.backward(hiDlr.trainer, train[0], train[1]);
-      ProbeReport next = hiDlr.stepper.step(goodProbe[0], goodProbe[1]).report().orElseThrow();
+      ProbeReport next = hiDlr.step(goodProbe[0], goodProbe[1]).report().orElseThrow();
       assertThat(next.nonFiniteLoss()).isFalse();
       assertThat(next.groups()).allSatisfy(g -> assertThat(g.accepted()).as(g.group()).isTrue());
     }
@@ -240,7 +246,7 @@ class BadInputTest {
         Map<String, float[]> before = rig.weights();
 
         Acceptance.backward(rig.trainer, bad[0], bad[1]);
-        assertThatThrownBy(() -> rig.stepper.step(good[0], good[1]))
+        assertThatThrownBy(() -> rig.step(good[0], good[1]))
             .as("%s, %s", name, poison)
             .isInstanceOf(NonFiniteUpdateException.class)
             .hasMessageContaining("not finite")
@@ -249,7 +255,7 @@ class BadInputTest {
         Map<String, float[]> after = rig.weights();
         before.forEach((k, v) ->
             assertThat(after.get(k)).as("%s after %s, %s", k, poison, name).containsExactly(v));
-        assertThat(rig.stepper.tuner().stepCount()).isZero();
+        assertThat(rig.tuner().stepCount()).isZero();
         for (Pair<String, Parameter> p : rig.model.getBlock().getParameters()) {
           try (NDArray gradient = p.getValue().getArray().getGradient()) {
             assertThat(gradient.toFloatArray()).as("gradient of %s", p.getKey())
@@ -260,10 +266,10 @@ class BadInputTest {
         // Training goes on as if the bad batch had never come: same result as a twin that
         // only saw the good batch.
         Acceptance.backward(rig.trainer, good[0], good[1]);
-        StepOutcome outcome = rig.stepper.step(good[0], good[1]);
+        StepOutcome outcome = rig.step(good[0], good[1]);
         NDList[] twinGood = batch(twin.manager, 1, null);
         Acceptance.backward(twin.trainer, twinGood[0], twinGood[1]);
-        StepOutcome twinOutcome = twin.stepper.step(twinGood[0], twinGood[1]);
+        StepOutcome twinOutcome = twin.step(twinGood[0], twinGood[1]);
         assertThat(outcome.rates()).containsExactly(twinOutcome.rates());
         Map<String, float[]> resumed = rig.weights();
         twin.weights().forEach((k, v) -> assertThat(resumed.get(k))
@@ -282,20 +288,20 @@ class BadInputTest {
       NDList emptyData = new NDList(rig.manager.zeros(new Shape(0, D)));
       NDList emptyLabels = new NDList(rig.manager.zeros(new Shape(0, 1)));
       for (NDList data : new NDList[] {emptyData, new NDList()}) {
-        assertThatThrownBy(() -> rig.stepper.step(data, emptyLabels))
+        assertThatThrownBy(() -> rig.step(data, emptyLabels))
             .isInstanceOf(IllegalArgumentException.class)
             .hasMessageContaining("probe batch is empty");
         Map<String, float[]> after = rig.weights();
         before.forEach((k, v) -> assertThat(after.get(k)).as(k).containsExactly(v));
-        assertThat(rig.stepper.tuner().stepCount()).isZero();
+        assertThat(rig.tuner().stepCount()).isZero();
       }
 
       // The gradients are still there: the step can be retried with a real probe batch, and
       // it does what a twin that never saw the empty batch does.
-      StepOutcome outcome = rig.stepper.step(train[0], train[1]);
+      StepOutcome outcome = rig.step(train[0], train[1]);
       NDList[] twinTrain = batch(twin.manager, 1, null);
       Acceptance.backward(twin.trainer, twinTrain[0], twinTrain[1]);
-      StepOutcome twinOutcome = twin.stepper.step(twinTrain[0], twinTrain[1]);
+      StepOutcome twinOutcome = twin.step(twinTrain[0], twinTrain[1]);
       assertThat(outcome.rates()).containsExactly(twinOutcome.rates());
       Map<String, float[]> after = rig.weights();
       twin.weights().forEach((k, v) -> assertThat(after.get(k)).as(k).containsExactly(v));
@@ -328,19 +334,19 @@ class BadInputTest {
       NDList[] train = batch(rig.manager, 1, null);
       for (int failing = 2; failing <= 5; failing++) {
         Map<String, float[]> before = rig.weights();
-        long step = rig.stepper.tuner().stepCount();
+        long step = rig.tuner().stepCount();
         Acceptance.backward(rig.trainer, train[0], train[1]);
         // SYMMETRIC with two groups: L0, then ± for each group; fail at probe pass `failing`.
         loss.failAt = loss.calls + failing;
         int pass = failing;
-        assertThatThrownBy(() -> rig.stepper.step(train[0], train[1]))
+        assertThatThrownBy(() -> rig.step(train[0], train[1]))
             .as("failure at probe pass %d", pass)
             .isInstanceOf(IllegalStateException.class)
             .hasMessageContaining("loss failed");
         Map<String, float[]> after = rig.weights();
         before.forEach((k, v) ->
             assertThat(after.get(k)).as("%s, failure at probe pass %d", k, pass).containsExactly(v));
-        assertThat(rig.stepper.tuner().stepCount()).isEqualTo(step);
+        assertThat(rig.tuner().stepCount()).isEqualTo(step);
         for (Pair<String, Parameter> p : rig.model.getBlock().getParameters()) {
           try (NDArray gradient = p.getValue().getArray().getGradient()) {
             assertThat(gradient.toFloatArray()).as("gradient of %s", p.getKey()).containsOnly(0f);
@@ -348,7 +354,7 @@ class BadInputTest {
         }
         // and the next step works
         Acceptance.backward(rig.trainer, train[0], train[1]);
-        assertThat(rig.stepper.step(train[0], train[1]).report().orElseThrow().nonFiniteLoss())
+        assertThat(rig.step(train[0], train[1]).report().orElseThrow().nonFiniteLoss())
             .isFalse();
       }
     }
