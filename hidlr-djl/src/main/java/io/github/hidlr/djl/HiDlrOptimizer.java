@@ -153,12 +153,13 @@ public final class HiDlrOptimizer extends Optimizer {
   }
 
   /**
-   * The group names, in the order of {@link StepOutcome#rates()}, once training has started.
+   * The group names, in the order of {@link StepOutcome#rates()}, once the model is
+   * initialised (see {@link #tuner()}).
    *
-   * @return the names, or an empty list before the first step
+   * @return the names, or an empty list while the model's parameters are not initialised
    */
   public List<String> groupNames() {
-    return stepper == null ? List.of() : stepper.tuner().layout().names();
+    return started() ? stepper.tuner().layout().names() : List.of();
   }
 
   @Override

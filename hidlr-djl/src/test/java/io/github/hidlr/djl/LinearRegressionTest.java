@@ -67,9 +67,14 @@ class LinearRegressionTest {
       model.setBlock(Linear.builder().setUnits(1).build());
       float reference = hiDlr ? 1f : (float) uniformRate;
       Optimizer sgd = Optimizer.sgd().setLearningRateTracker(Tracker.fixed(reference)).build();
-      CapturingOptimizer capture = CapturingOptimizer.wrap(sgd, reference);
+      HiDlrOptimizer hidlr = HiDlr.on(sgd, reference).groups(ParameterGroups.builder()
+              .add(GroupSpec.kind("weight", ParameterKind.WEIGHT))
+              .add(GroupSpec.kind("bias", ParameterKind.BIAS)).build())
+          .tuner(TunerConfig.paper().setInitialRate(1e-3).optClip(4).optRateSmoothing(0.5)
+              .build())
+          .probesPerStep().build(model, new HalfSquaredErrorLoss());
       DefaultTrainingConfig config = new DefaultTrainingConfig(new HalfSquaredErrorLoss())
-          .optOptimizer(hiDlr ? capture : sgd);
+          .optOptimizer(hiDlr ? hidlr : sgd);
       try (Trainer trainer = model.newTrainer(config)) {
         trainer.initialize(new Shape(N, D));
         NDManager manager = trainer.getManager();
@@ -77,15 +82,6 @@ class LinearRegressionTest {
         NDArray y = manager.create(data.y()).reshape(N, 1);
         NDList input = new NDList(x);
         NDList labels = new NDList(y);
-        HiDlrStepper stepper = null;
-        if (hiDlr) {
-          ParameterGroups groups = ParameterGroups.builder()
-              .add(GroupSpec.kind("weight", ParameterKind.WEIGHT))
-              .add(GroupSpec.kind("bias", ParameterKind.BIAS)).build();
-          stepper = HiDlrStepper.create(trainer, capture, groups.resolve(model.getBlock()),
-              TunerConfig.paper().setInitialRate(1e-3).optClip(4).optRateSmoothing(0.5)
-                  .build());
-        }
         for (int t = 0; t < STEPS; t++) {
           try (GradientCollector collector = trainer.newGradientCollector()) {
             collector.backward(trainer.getLoss().evaluate(labels, trainer.forward(input)));
@@ -94,16 +90,15 @@ class LinearRegressionTest {
             if (t == PROBE_CHECK) {
               greedyWeightRate[0] = greedyWeightRate(model, data);
             }
-            StepOutcome outcome = stepper.step(input, labels);
+            hidlr.probeOn(input, labels);
+            trainer.step();
+            StepOutcome outcome = hidlr.lastStep().orElseThrow();
             reports.add(outcome.report().orElseThrow());
           } else {
             trainer.step();
           }
         }
         double loss = trainer.getLoss().evaluate(labels, trainer.evaluate(input)).getFloat();
-        if (stepper != null) {
-          stepper.close();
-        }
         return loss;
       }
     }

@@ -101,8 +101,8 @@ public final class MethodTrainer {
         }
         NDManager manager = model.getNDManager().newSubManager();
         Task.Data data = task.data().apply(manager);
-        List<String> groupNames = hidlr == null ? List.of("all")
-            : method.groups().apply(model.getBlock()).resolve(model.getBlock()).layout().names();
+        // Resolves the groups now, before the first step, freezing what they leave out.
+        List<String> groupNames = hidlr == null ? List.of("all") : hidlr.groupNames();
         double[] trainLoss = new double[steps];
         List<double[]> rates = new ArrayList<>(steps);
         List<MethodResult.Checkpoint> checkpoints = new ArrayList<>();

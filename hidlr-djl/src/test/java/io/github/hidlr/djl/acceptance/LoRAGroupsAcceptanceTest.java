@@ -17,12 +17,11 @@ import ai.djl.training.Trainer;
 import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.Tracker;
 import io.github.hidlr.core.tuner.TunerConfig;
-import io.github.hidlr.djl.CapturingOptimizer;
-import io.github.hidlr.djl.HiDlrStepper;
+import io.github.hidlr.djl.HiDlr;
+import io.github.hidlr.djl.HiDlrOptimizer;
 import io.github.hidlr.djl.StepOutcome;
 import io.github.hidlr.djl.group.GroupSpec;
 import io.github.hidlr.djl.group.ParameterGroups;
-import io.github.hidlr.djl.group.ResolvedGroups;
 import io.github.hidlr.djl.lora.LoRA;
 import io.github.hidlr.djl.lora.LoRAGroups;
 import io.github.hidlr.djl.lora.LoRAWrapped;
@@ -71,27 +70,27 @@ class LoRAGroupsAcceptanceTest {
       assertThat(wrapped.loraPaths()).containsExactly("01LoRALinear");
       model.setBlock(wrapped.block());
       Optimizer sgd = Optimizer.sgd().setLearningRateTracker(Tracker.fixed(1f)).build();
-      CapturingOptimizer capture = CapturingOptimizer.wrap(sgd, 1f);
+      LoRAGroups lora = wrapped.groups();
+      ParameterGroups.Builder groups = ParameterGroups.builder();
+      if (oneRatePerGroup) {
+        groups.add(GroupSpec.pattern("A", lora.aPattern()))
+            .add(GroupSpec.pattern("B", lora.bPattern()));
+      } else {
+        groups.add(GroupSpec.predicate("AB", "A and B",
+            (name, parameter) -> lora.isA(name) || lora.isB(name)));
+      }
+      // The head is in no group: Rest.FREEZE freezes it.
+      HiDlrOptimizer hidlr = HiDlr.on(sgd, 1f)
+          .groups(groups.optRest(ParameterGroups.Rest.FREEZE).build())
+          .tuner(TunerConfig.paper().setInitialRate(0.01).optRateSmoothing(0.5).build())
+          .probesPerStep().build(model, new HalfSquaredErrorLoss());
       try (Trainer trainer =
           model.newTrainer(new DefaultTrainingConfig(new HalfSquaredErrorLoss())
-              .optOptimizer(capture))) {
+              .optOptimizer(hidlr))) {
         trainer.initialize(new Shape(N, IN));
-        LoRAGroups lora = wrapped.groups();
-        ParameterGroups.Builder groups = ParameterGroups.builder();
-        if (oneRatePerGroup) {
-          groups.add(GroupSpec.pattern("A", lora.aPattern()))
-              .add(GroupSpec.pattern("B", lora.bPattern()));
-        } else {
-          groups.add(GroupSpec.predicate("AB", "A and B",
-              (name, parameter) -> lora.isA(name) || lora.isB(name)));
-        }
-        // The head is in no group: Rest.FREEZE freezes it.
-        ResolvedGroups resolved = groups.optRest(ParameterGroups.Rest.FREEZE).build()
-            .resolve(model.getBlock());
-        assertThat(resolved.frozenByRest()).containsExactly("02Linear_weight", "02Linear_bias");
+        assertThat(hidlr.groups().orElseThrow().frozenByRest())
+            .containsExactly("02Linear_weight", "02Linear_bias");
 
-        HiDlrStepper stepper = HiDlrStepper.create(trainer, capture, resolved,
-            TunerConfig.paper().setInitialRate(0.01).optRateSmoothing(0.5).build());
         NDList x = new NDList(trainer.getManager().create(data[0]));
         NDList y = new NDList(trainer.getManager().create(data[1]));
         double initial = Acceptance.loss(trainer, x, y);
@@ -99,11 +98,10 @@ class LoRAGroupsAcceptanceTest {
         List<double[]> rates = new ArrayList<>();
         for (int t = 0; t < STEPS; t++) {
           Acceptance.backward(trainer, x, y);
-          StepOutcome outcome = stepper.step(x, y);
+          StepOutcome outcome = Acceptance.step(trainer, hidlr, x, y);
           rates.add(outcome.rates());
           losses[t] = Acceptance.loss(trainer, x, y);
         }
-        stepper.close();
         return new Run(initial, losses, rates, lora);
       }
     }

@@ -19,12 +19,11 @@ import ai.djl.training.tracker.Tracker;
 import io.github.hidlr.core.tuner.GroupProbe;
 import io.github.hidlr.core.tuner.ProbeReport;
 import io.github.hidlr.core.tuner.TunerConfig;
-import io.github.hidlr.djl.CapturingOptimizer;
-import io.github.hidlr.djl.HiDlrStepper;
+import io.github.hidlr.djl.HiDlr;
+import io.github.hidlr.djl.HiDlrOptimizer;
 import io.github.hidlr.djl.StepOutcome;
 import io.github.hidlr.djl.group.GroupSpec;
 import io.github.hidlr.djl.group.ParameterGroups;
-import io.github.hidlr.djl.group.ResolvedGroups;
 import io.github.hidlr.djl.train.HalfSquaredErrorLoss;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -149,29 +148,27 @@ class MultiTaskHeadTest {
           .add(new LambdaBlock(in -> new NDList(in.singletonOrThrow().mul(scale)))));
       float reference = hiDlr ? 1f : (float) uniformRate;
       Optimizer sgd = Optimizer.sgd().setLearningRateTracker(Tracker.fixed(reference)).build();
-      CapturingOptimizer capture = CapturingOptimizer.wrap(sgd, reference);
-      DefaultTrainingConfig config =
-          new DefaultTrainingConfig(new HalfSquaredErrorLoss()).optOptimizer(hiDlr ? capture : sgd);
-      try (Trainer trainer = model.newTrainer(config)) {
-        trainer.initialize(new Shape(BATCH, D));
-        HiDlrStepper stepper = null;
-        if (hiDlr) {
-          ResolvedGroups groups = ParameterGroups.builder()
+      HiDlrOptimizer hidlr = HiDlr.on(sgd, reference).groups(ParameterGroups.builder()
               .add(GroupSpec.rows("task", "01Linear_weight"))
               .add(GroupSpec.rows("bias", "01Linear_bias"))
-              .build()
-              .resolve(model.getBlock());
-          assertThat(groups.layout().names()).containsExactly(
+              .build())
+          .tuner(TunerConfig.hiDlr().setInitialRate(0.05).optClip(4).optRateSmoothing(0.5)
+              .build())
+          .probesPerStep().build(model, new HalfSquaredErrorLoss());
+      DefaultTrainingConfig config =
+          new DefaultTrainingConfig(new HalfSquaredErrorLoss()).optOptimizer(hiDlr ? hidlr : sgd);
+      try (Trainer trainer = model.newTrainer(config)) {
+        trainer.initialize(new Shape(BATCH, D));
+        if (hiDlr) {
+          assertThat(hidlr.groupNames()).containsExactly(
               "task0", "task1", "task2", "task3", "bias0", "bias1", "bias2", "bias3");
-          stepper = HiDlrStepper.create(trainer, capture, groups,
-              TunerConfig.hiDlr().setInitialRate(0.05).optClip(4).optRateSmoothing(0.5).build());
         }
         for (int step = 0; step < STEPS; step++) {
           try (NDManager batchManager = trainer.getManager().newSubManager()) {
             NDList[] batch = teacher.orthonormalBatch(batchManager, BATCH);
             Acceptance.backward(trainer, batch[0], batch[1]);
             if (hiDlr) {
-              StepOutcome outcome = stepper.step(batch[0], batch[1]);
+              StepOutcome outcome = Acceptance.step(trainer, hidlr, batch[0], batch[1]);
               reports.add(outcome.report().orElseThrow());
               lastRates = outcome.rates();
             } else {
@@ -182,9 +179,6 @@ class MultiTaskHeadTest {
         try (NDManager evalManager = trainer.getManager().newSubManager()) {
           NDList[] eval = teacher.gaussianBatch(evalManager, 2048);
           double loss = Acceptance.loss(trainer, eval[0], eval[1]);
-          if (stepper != null) {
-            stepper.close();
-          }
           return new Run(loss, reports, lastRates);
         }
       }
