@@ -1,6 +1,5 @@
 package io.github.hidlr.djl;
 
-import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
@@ -38,7 +37,7 @@ import java.util.Set;
  * optimizers of {@code io.github.hidlr.djl.optim}; not for DJL's {@code Sgd} with momentum,
  * which keeps the learning rate inside its buffer.
  */
-public final class CapturingOptimizer extends Optimizer {
+final class CapturingOptimizer extends Optimizer {
 
   /**
    * One parameter replica captured during the current step. For hidlr's optimizers the step
@@ -84,7 +83,7 @@ public final class CapturingOptimizer extends Optimizer {
    *     with
    * @return the wrapper, to pass to {@code DefaultTrainingConfig.optOptimizer}
    */
-  public static CapturingOptimizer wrap(Optimizer base, float referenceRate) {
+  static CapturingOptimizer wrap(Optimizer base, float referenceRate) {
     Builder builder = new Builder();
     builder.base = Objects.requireNonNull(base, "base optimizer");
     if (base instanceof CapturingOptimizer) {
@@ -104,7 +103,7 @@ public final class CapturingOptimizer extends Optimizer {
    * @param base the base optimizer
    * @return the wrapper
    */
-  public static CapturingOptimizer wrap(NdOptimizer base) {
+  static CapturingOptimizer wrap(NdOptimizer base) {
     return wrap(base, base.learningRate());
   }
 
@@ -113,7 +112,7 @@ public final class CapturingOptimizer extends Optimizer {
    *
    * @return {@code η_ref}
    */
-  public float referenceRate() {
+  float referenceRate() {
     return referenceRate;
   }
 
@@ -133,7 +132,7 @@ public final class CapturingOptimizer extends Optimizer {
    *
    * @return the base optimizer
    */
-  public Optimizer base() {
+  Optimizer base() {
     return base;
   }
 
@@ -142,10 +141,8 @@ public final class CapturingOptimizer extends Optimizer {
     if (!pendingIds.add(parameterId)) {
       abort();
       throw new IllegalStateException("parameter " + parameterId + " was captured twice without"
-          + " a HiDlrStepper finishing the step in between: a CapturingOptimizer trains nothing"
-          + " under a plain trainer.step() (what EasyTrain.fit calls). Call"
-          + " stepper.step(probeData, probeLabels) instead of trainer.step(), or use HiDlr's"
-          + " optimizer, which works with trainer.step() and EasyTrain.fit");
+          + " the step being finished in between (an internal error of hidlr: please report"
+          + " it)");
     }
     boolean gradMode = JniUtils.isGradMode();
     JniUtils.setGradMode(false);
@@ -258,23 +255,12 @@ public final class CapturingOptimizer extends Optimizer {
    *
    * @return the buffer size in bytes
    */
-  public long bufferBytes() {
+  long bufferBytes() {
     long bytes = 0;
     for (NDArray buffer : buffers.values()) {
       bytes += buffer.size() * buffer.getDataType().getNumOfBytes();
     }
     return bytes;
-  }
-
-  /** Frees the buffers (they are re-created on the next update). */
-  void releaseBuffers() {
-    if (bufferManager != null) {
-      bufferManager.close();
-      bufferManager = null;
-    }
-    buffers.clear();
-    pending.clear();
-    pendingIds.clear();
   }
 
   private NDManager bufferManager(NDArray weight) {

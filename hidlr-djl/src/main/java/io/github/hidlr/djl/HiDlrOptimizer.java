@@ -18,7 +18,6 @@ import io.github.hidlr.core.tuner.HiDlrTuner;
 import io.github.hidlr.core.tuner.TunerConfig;
 import io.github.hidlr.djl.group.ParameterGroups;
 import io.github.hidlr.djl.group.ResolvedGroups;
-import io.github.hidlr.djl.optim.NdOptimizer;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashSet;

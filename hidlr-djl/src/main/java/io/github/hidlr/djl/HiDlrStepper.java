@@ -1,14 +1,12 @@
 package io.github.hidlr.djl;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.nn.Parameter;
-import ai.djl.training.Trainer;
 import io.github.hidlr.core.probe.LossPrecision;
 import io.github.hidlr.core.probe.LossProbe;
 import io.github.hidlr.core.tuner.HiDlrTuner;
@@ -20,41 +18,30 @@ import io.github.hidlr.djl.group.ResolvedGroups;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Objects;
 
 /**
- * The one place where a Hi-DLR training step happens on DJL (ALGORITHM.md §6): call the base
- * optimizer once through the {@link CapturingOptimizer}, which hands over its direction
- * {@code d}, probe the loss on a probe batch by forward passes at
- * {@code w_before − Σ_k ξ_k d_(k)} (inference mode, no autograd), let the {@link HiDlrTuner}
- * choose {@code η_k}, and write {@code w = w_before − Σ_k η_k d_(k)}. (A base optimizer that
- * only hands over its update {@code Δ = η_ref·d} is moved by {@code (η_k / η_ref) Δ}.)
- *
- * <p>Use it in place of {@code trainer.step()}:
- * <pre>{@code
- * try (GradientCollector gc = trainer.newGradientCollector()) {
- *   gc.backward(trainer.getLoss().evaluate(labels, trainer.forward(data)));
- * }
- * StepOutcome outcome = stepper.step(probeData, probeLabels);
- * }</pre>
+ * The one place where a Hi-DLR training step happens on DJL (ALGORITHM.md §6), driven from
+ * inside {@code trainer.step()} by {@link HiDlrOptimizer}: the base optimizer ran once through
+ * the {@link CapturingOptimizer}, which handed over its direction {@code d}; probe the loss on
+ * the probe batch by forward passes at {@code w_before − Σ_k ξ_k d_(k)} (inference mode, no
+ * autograd), let the {@link HiDlrTuner} choose {@code η_k}, and write
+ * {@code w = w_before − Σ_k η_k d_(k)}. (A base optimizer that only hands over its update
+ * {@code Δ = η_ref·d} is moved by {@code (η_k / η_ref) Δ}.)
  *
  * <p>Displacements are written in place into the probed groups' tensors, each from the previous
  * one by the difference of the displacements (no copy); the saved {@code w_before} is restored
- * bit for bit whatever happens during a probe. Not
- * thread-safe; run it on the thread that trains.
+ * bit for bit whatever happens during a probe. Not thread-safe; run it on the thread that
+ * trains.
  */
-public final class HiDlrStepper implements AutoCloseable {
+final class HiDlrStepper {
 
-  private final Trainer trainer;
   private final CapturingOptimizer optimizer;
   private final ResolvedGroups groups;
   private final HiDlrTuner tuner;
   /** The rate a captured update already contains ({@link CapturingOptimizer#unit()}). */
   private final double unit;
 
-  private HiDlrStepper(Trainer trainer, CapturingOptimizer optimizer, ResolvedGroups groups,
-      HiDlrTuner tuner) {
-    this.trainer = trainer;
+  private HiDlrStepper(CapturingOptimizer optimizer, ResolvedGroups groups, HiDlrTuner tuner) {
     this.optimizer = optimizer;
     this.groups = groups;
     this.tuner = tuner;
@@ -62,35 +49,15 @@ public final class HiDlrStepper implements AutoCloseable {
   }
 
   /**
-   * A stepper for a trainer built with {@code optimizer} as its optimizer. Freezes the
+   * A stepper driven from inside {@code trainer.step()} by {@link HiDlrOptimizer}. Freezes the
    * parameters the groups leave out when they say {@code Rest.FREEZE}.
-   *
-   * @param trainer the trainer, initialised
-   * @param optimizer the capturing optimizer given to the trainer's configuration
-   * @param groups the groups, resolved against the trainer's model block
-   * @param config the tuner configuration
-   * @return the stepper
-   */
-  public static HiDlrStepper create(Trainer trainer, CapturingOptimizer optimizer,
-      ResolvedGroups groups, TunerConfig config) {
-    Objects.requireNonNull(trainer, "trainer");
-    Objects.requireNonNull(optimizer, "optimizer");
-    ThreadCheck.warnOnce();
-    HiDlrTuner tuner = HiDlrTuner.create(config, groups.layout());
-    groups.freezeRest();
-    return new HiDlrStepper(trainer, optimizer, groups, tuner);
-  }
-
-  /**
-   * A stepper without a trainer, driven from inside {@code trainer.step()} by
-   * {@link HiDlrOptimizer}.
    */
   static HiDlrStepper detached(CapturingOptimizer optimizer, ResolvedGroups groups,
       TunerConfig config) {
     ThreadCheck.warnOnce();
     HiDlrTuner tuner = HiDlrTuner.create(config, groups.layout());
     groups.freezeRest();
-    return new HiDlrStepper(null, optimizer, groups, tuner);
+    return new HiDlrStepper(optimizer, groups, tuner);
   }
 
   /**
@@ -98,7 +65,7 @@ public final class HiDlrStepper implements AutoCloseable {
    *
    * @return the tuner
    */
-  public HiDlrTuner tuner() {
+  HiDlrTuner tuner() {
     return tuner;
   }
 
@@ -107,48 +74,8 @@ public final class HiDlrStepper implements AutoCloseable {
    *
    * @return the groups
    */
-  public ResolvedGroups groups() {
+  ResolvedGroups groups() {
     return groups;
-  }
-
-  /**
-   * The capturing optimizer.
-   *
-   * @return the optimizer
-   */
-  public CapturingOptimizer optimizer() {
-    return optimizer;
-  }
-
-  /**
-   * One training step, after the backward pass: the base optimizer's update, a probe if due,
-   * and the rescaled update.
-   *
-   * @param probeData inputs of the probe batch
-   * @param probeLabels labels of the probe batch
-   * @return what the step did
-   * @throws NonFiniteUpdateException if the base update is not finite (weights untouched)
-   * @throws IllegalArgumentException if the probe batch is empty
-   */
-  public StepOutcome step(NDList probeData, NDList probeLabels) {
-    if (trainer == null) {
-      throw new IllegalStateException("this stepper belongs to a HiDlrOptimizer, which steps"
-          + " inside trainer.step(): call trainer.step() instead of stepper.step()");
-    }
-    checkBatch(probeData, probeLabels);
-    checkGradients();
-    try {
-      trainer.step();
-    } catch (RuntimeException | Error e) {
-      // A base optimizer that fails part-way must not leave some weights stepped.
-      optimizer.abort();
-      clearGradients();
-      throw e;
-    }
-    return complete(() -> {
-      NDList prediction = trainer.evaluate(probeData);
-      return trainer.getLoss().evaluate(probeLabels, prediction);
-    });
   }
 
   /**
@@ -225,14 +152,6 @@ public final class HiDlrStepper implements AutoCloseable {
     return new StepOutcome(result.step(), result.rates(), result.report(), probeNanos, frozen);
   }
 
-  /**
-   * Frees the {@code w_before} buffers.
-   */
-  @Override
-  public void close() {
-    optimizer.releaseBuffers();
-  }
-
   private List<String> freeze(List<String> groupNames) {
     List<String> names = new ArrayList<>();
     for (String group : groupNames) {
@@ -244,14 +163,6 @@ public final class HiDlrStepper implements AutoCloseable {
       }
     }
     return names;
-  }
-
-  private static void checkBatch(NDList data, NDList labels) {
-    if (data == null || data.isEmpty() || data.head().getShape().size() == 0) {
-      throw new IllegalArgumentException("the probe batch is empty: Hi-DLR needs at least one"
-          + " example to measure the loss on (check the dataset and the batch size)");
-    }
-    Objects.requireNonNull(labels, "probe labels");
   }
 
   /**

@@ -130,53 +130,6 @@ class HiDlrOptimizerTest {
   }
 
   @Test
-  void stepsExactlyAsTheStepperDoesOnTheSameProbeBatch() {
-    Map<String, float[]> viaOptimizer;
-    Map<String, float[]> viaStepper;
-    // η0 is the base optimizer's float rate, widened: 0.05f, not 0.05.
-    TunerConfig config = TunerConfig.hiDlr().setInitialRate(0.05f).optProbeEvery(2).build();
-    try (Model model = mlp()) {
-      NDList[] batch = batch(model);
-      NDList x = batch[0];
-      NDList y = batch[1];
-      HiDlrOptimizer hidlr = HiDlr.sgd(0.05f).groups(hiddenAndHead())
-          .tuner(() -> TunerConfig.hiDlr().optProbeEvery(2)).probes(x, y).build(model, LOSS);
-      try (Trainer trainer = trainer(model, hidlr)) {
-        for (int t = 0; t < 5; t++) {
-          backward(trainer, x, y);
-          trainer.step();
-        }
-      }
-      viaOptimizer = weights(model);
-    }
-    try (Model model = mlp()) {
-      NDList[] batch = batch(model);
-      NDList x = batch[0];
-      NDList y = batch[1];
-      CapturingOptimizer capture = CapturingOptimizer.wrap(
-          Optimizers.sgd().setLearningRate(0.05f).build());
-      try (Trainer trainer = trainer(model, capture)) {
-        try (HiDlrStepper stepper = HiDlrStepper.create(trainer, capture,
-            hiddenAndHead().resolve(model.getBlock()), config)) {
-          for (int t = 0; t < 5; t++) {
-            backward(trainer, x, y);
-            stepper.step(x, y);
-          }
-        }
-      }
-      viaStepper = weights(model);
-    }
-    assertThat(viaOptimizer.keySet()).isEqualTo(viaStepper.keySet());
-    viaOptimizer.forEach((name, w) -> assertThat(w).as(name).containsExactly(viaStepper.get(name)));
-  }
-
-  private static void backward(Trainer trainer, NDList x, NDList y) {
-    try (GradientCollector collector = trainer.newGradientCollector()) {
-      collector.backward(trainer.getLoss().evaluate(y, trainer.forward(x)));
-    }
-  }
-
-  @Test
   void parametersOutsideEveryGroupAreFrozenWhenTheGroupsSaySo()
       throws IOException, TranslateException {
     try (Model model = mlp()) {
@@ -241,27 +194,6 @@ class HiDlrOptimizerTest {
         assertThatThrownBy(() -> hidlr.update(first.getId(), w, w.getGradient()))
             .isInstanceOf(IllegalStateException.class)
             .hasMessageContaining("03Linear_bias").hasMessageContaining("no update");
-      }
-    }
-  }
-
-  @Test
-  void aCapturingOptimizerSteppedByAPlainTrainerStepIsRefusedAtTheSecondStep() {
-    try (Model model = mlp()) {
-      NDList[] batch = batch(model);
-      NDList x = batch[0];
-      NDList y = batch[1];
-      CapturingOptimizer capture = CapturingOptimizer.wrap(
-          Optimizers.sgd().setLearningRate(0.05f).build());
-      try (Trainer trainer = trainer(model, capture)) {
-        Map<String, float[]> before = weights(model);
-        backward(trainer, x, y);
-        trainer.step();
-        backward(trainer, x, y);
-        assertThatThrownBy(trainer::step).isInstanceOf(IllegalStateException.class)
-            .hasMessageContaining("stepper.step(probeData, probeLabels) instead of trainer.step()");
-        // The captured update was never applied: the weights are where they started.
-        assertUnchanged(before, weights(model));
       }
     }
   }
@@ -391,6 +323,12 @@ class HiDlrOptimizerTest {
         assertThat(weights(model).get("01Linear_weight"))
             .isNotEqualTo(before.get("01Linear_weight"));
       }
+    }
+  }
+
+  private static void backward(Trainer trainer, NDList x, NDList y) {
+    try (GradientCollector collector = trainer.newGradientCollector()) {
+      collector.backward(trainer.getLoss().evaluate(y, trainer.forward(x)));
     }
   }
 

@@ -10,7 +10,6 @@ import io.github.hidlr.core.tuner.TunerConfig;
 import io.github.hidlr.djl.HiDlr;
 import io.github.hidlr.djl.HiDlrOptimizer;
 import io.github.hidlr.djl.StepOutcome;
-import io.github.hidlr.djl.group.ResolvedGroups;
 import io.github.hidlr.djl.optim.Optimizers;
 import java.util.Arrays;
 

@@ -15,8 +15,8 @@ import ai.djl.training.loss.Loss;
 import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.Tracker;
 import io.github.hidlr.core.tuner.TunerConfig;
-import io.github.hidlr.djl.CapturingOptimizer;
-import io.github.hidlr.djl.HiDlrStepper;
+import io.github.hidlr.djl.HiDlr;
+import io.github.hidlr.djl.HiDlrOptimizer;
 import io.github.hidlr.djl.StepOutcome;
 import io.github.hidlr.djl.group.GroupSpec;
 import io.github.hidlr.djl.group.ParameterGroups;
@@ -117,7 +117,7 @@ class OptimizerSteppedOnceTest {
     final Model model;
     final Trainer trainer;
     final Optimizer base;
-    final HiDlrStepper stepper;
+    final HiDlrOptimizer hidlr;
 
     Rig(Supplier<Optimizer> factory, int probeEvery) {
       this(factory, probeEvery, 4);
@@ -128,17 +128,24 @@ class OptimizerSteppedOnceTest {
       model = Model.newInstance("linear");
       model.setBlock(Linear.builder().setUnits(OUT).build());
       base = factory.get();
-      CapturingOptimizer capture = probeEvery > 0 ? CapturingOptimizer.wrap(base, REFERENCE) : null;
-      trainer = model.newTrainer(new DefaultTrainingConfig(new SplitLoss())
-          .optOptimizer(capture != null ? capture : base));
-      trainer.initialize(new Shape(B, D));
-      stepper = capture == null ? null : HiDlrStepper.create(trainer, capture,
-          ParameterGroups.builder()
+      hidlr = probeEvery > 0 ? HiDlr.on(base, REFERENCE)
+          .groups(ParameterGroups.builder()
               .add(GroupSpec.kind("weight", ParameterKind.WEIGHT))
               .add(GroupSpec.kind("bias", ParameterKind.BIAS))
-              .build().resolve(model.getBlock()),
-          TunerConfig.hiDlr().setInitialRate(REFERENCE).optRateSmoothing(0.5).optClip(clip)
-              .optProbeEvery(probeEvery).build());
+              .build())
+          .tuner(TunerConfig.hiDlr().setInitialRate(REFERENCE).optRateSmoothing(0.5)
+              .optClip(clip).optProbeEvery(probeEvery).build())
+          .probesPerStep().build(model, new SplitLoss()) : null;
+      trainer = model.newTrainer(new DefaultTrainingConfig(new SplitLoss())
+          .optOptimizer(hidlr != null ? hidlr : base));
+      trainer.initialize(new Shape(B, D));
+    }
+
+    /** One Hi-DLR step probing on {@code (data, labels)}. */
+    StepOutcome step(NDList data, NDList labels) {
+      hidlr.probeOn(data, labels);
+      trainer.step();
+      return hidlr.lastStep().orElseThrow();
     }
 
     void backward(NDManager manager, float[][][] batch) {
@@ -158,9 +165,6 @@ class OptimizerSteppedOnceTest {
 
     @Override
     public void close() {
-      if (stepper != null) {
-        stepper.close();
-      }
       trainer.close();
       model.close();
     }
@@ -198,7 +202,7 @@ class OptimizerSteppedOnceTest {
 
           Map<String, float[]> before = Acceptance.snapshot(hiDlr.model.getBlock());
           hiDlr.backward(manager, batch);
-          StepOutcome outcome = hiDlr.stepper.step(new NDList(manager.create(probeBatch[0])),
+          StepOutcome outcome = hiDlr.step(new NDList(manager.create(probeBatch[0])),
               new NDList(manager.create(probeBatch[1]), manager.create(probeBatch[2])));
           assertThat(outcome.report().isPresent()).as("%s: probe at step %d", name, t)
               .isEqualTo(t % probeEvery == 0);
@@ -254,7 +258,7 @@ class OptimizerSteppedOnceTest {
           plain.backward(plainManager, sameData.next());
           plain.trainer.step();
           hiDlr.backward(manager, data.next());
-          StepOutcome outcome = hiDlr.stepper.step(new NDList(manager.create(probeBatch[0])),
+          StepOutcome outcome = hiDlr.step(new NDList(manager.create(probeBatch[0])),
               new NDList(manager.create(probeBatch[1]), manager.create(probeBatch[2])));
           assertThat(outcome.report()).as("probe at step %d", t).isEmpty();
           assertThat(outcome.rates()).containsOnly((double) REFERENCE);

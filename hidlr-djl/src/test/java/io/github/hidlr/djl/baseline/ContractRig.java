@@ -20,7 +20,6 @@ import io.github.hidlr.djl.HiDlrOptimizer;
 import io.github.hidlr.djl.Tensors;
 import io.github.hidlr.djl.group.ParameterGroups;
 import io.github.hidlr.djl.optim.NdOptimizer;
-import io.github.hidlr.djl.optim.Optimizers;
 import io.github.hidlr.djl.train.Checkpoint;
 import io.github.hidlr.djl.train.HalfSquaredErrorLoss;
 import java.io.ByteArrayInputStream;

@@ -16,17 +16,14 @@ import ai.djl.training.GradientCollector;
 import ai.djl.training.Trainer;
 import ai.djl.training.optimizer.Optimizer;
 import io.github.hidlr.core.tuner.TunerConfig;
-import io.github.hidlr.djl.CapturingOptimizer;
-import io.github.hidlr.djl.HiDlrStepper;
-import io.github.hidlr.djl.group.ParameterGroups;
-import io.github.hidlr.djl.optim.Optimizers;
+import io.github.hidlr.djl.HiDlr;
+import io.github.hidlr.djl.HiDlrOptimizer;
 import io.github.hidlr.djl.train.HalfSquaredErrorLoss;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -252,19 +249,16 @@ class WholeStepTest {
   void hiDlrCapturesTheWholeDeferredUpdate() {
     Block block = ContractRig.newBlock();
     Prodigy prodigy = Baselines.prodigy().setBlock(block).optD0(1e-2).build();
-    CapturingOptimizer capture = CapturingOptimizer.wrap(prodigy);
     try (Model model = Model.newInstance("hidlr-over-prodigy")) {
       model.setBlock(block);
+      HiDlrOptimizer hidlr = HiDlr.on(prodigy).tuner(TunerConfig.gen().setInitialRate(1e-2)
+          .build()).probesPerStep().build(model, new HalfSquaredErrorLoss());
       try (Trainer trainer =
           model.newTrainer(new DefaultTrainingConfig(new HalfSquaredErrorLoss())
-              .optOptimizer(capture))) {
+              .optOptimizer(hidlr))) {
         Engine.getInstance().setRandomSeed(ContractRig.SEED);
         trainer.initialize(new Shape(ContractRig.BATCH, ContractRig.IN));
-        TunerConfig config = TunerConfig.gen().setInitialRate(1e-2).build();
-        try (HiDlrStepper stepper =
-                HiDlrStepper.create(
-                    trainer, capture, ParameterGroups.single("all").resolve(block), config);
-            NDManager batch = trainer.getManager().newSubManager()) {
+        try (NDManager batch = trainer.getManager().newSubManager()) {
           NDList x =
               new NDList(
                   batch.create(
@@ -280,7 +274,8 @@ class WholeStepTest {
             try (GradientCollector collector = trainer.newGradientCollector()) {
               collector.backward(trainer.getLoss().evaluate(y, trainer.forward(x)));
             }
-            stepper.step(x, y);
+            hidlr.probeOn(x, y);
+            trainer.step();
             Map<String, float[]> after = ContractRig.weightsOf(block);
             // Prodigy moves every parameter only once the last one was seen; the capture, which
             // reads Δ after trainer.step(), must see both moves.
