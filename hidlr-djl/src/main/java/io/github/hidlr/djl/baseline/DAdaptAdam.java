@@ -1,9 +1,7 @@
 package io.github.hidlr.djl.baseline;
 
 import ai.djl.ndarray.NDArray;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * D-Adaptation for Adam (Defazio and Mishchenko 2023): Adam whose step size {@code d·lr} grows
@@ -35,7 +33,7 @@ import java.util.Map;
  *     Learning by D-Adaptation</a>
  * @see <a href="https://github.com/facebookresearch/dadaptation">facebookresearch/dadaptation</a>
  */
-public final class DAdaptAdam extends WholeStepOptimizer {
+public final class DAdaptAdam extends WholeStepOptimizer<DAdaptAdam.Scalars> {
 
   /** Default {@code lr}, a multiplier of the adapted step size. */
   public static final float DEFAULT_LEARNING_RATE = 1f;
@@ -178,26 +176,31 @@ public final class DAdaptAdam extends WholeStepOptimizer {
     return d * learningRate() * schedule().multiplier(stepIndex()) * biasCorrection(k);
   }
 
+  /**
+   * DAdaptAdam's global scalars, as saved and shown in {@link #diagnostics()}.
+   *
+   * @param d {@code d}
+   * @param dHat {@code dHat}
+   * @param numeratorWeighted {@code numeratorWeighted}
+   * @param skL1 {@code skL1}
+   * @param k {@code k}
+   */
+  public record Scalars(double d, double dHat, double numeratorWeighted, double skL1, long k) {}
+
   /** {@inheritDoc} */
   @Override
-  protected Map<String, Double> globalState() {
-    Map<String, Double> out = new LinkedHashMap<>();
-    out.put("d", d);
-    out.put("dHat", dHat);
-    out.put("numeratorWeighted", numeratorWeighted);
-    out.put("skL1", skL1);
-    out.put("k", (double) k);
-    return out;
+  protected Scalars globalState() {
+    return new Scalars(d, dHat, numeratorWeighted, skL1, k);
   }
 
   /** {@inheritDoc} */
   @Override
-  protected void restoreGlobalState(Map<String, Double> values) {
-    d = values.get("d");
-    dHat = values.get("dHat");
-    numeratorWeighted = values.get("numeratorWeighted");
-    skL1 = values.get("skL1");
-    k = values.get("k").longValue();
+  protected void restoreGlobalState(Scalars scalars) {
+    d = scalars.d();
+    dHat = scalars.dHat();
+    numeratorWeighted = scalars.numeratorWeighted();
+    skL1 = scalars.skL1();
+    k = scalars.k();
   }
 
   /** {@inheritDoc} */

@@ -7,9 +7,7 @@ import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.util.Pair;
 import io.github.hidlr.djl.Tensors;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * DoG, "Distance over Gradients" (Ivgi, Hinder and Carmon 2023): SGD whose step size is the
@@ -43,7 +41,7 @@ import java.util.Map;
  *     Friend: A Parameter-Free Dynamic Step Size Schedule</a>
  * @see <a href="https://github.com/formll/dog">formll/dog</a>
  */
-public final class DoG extends WholeStepOptimizer {
+public final class DoG extends WholeStepOptimizer<DoG.Scalars> {
 
   /** Default {@code lr} (the paper's {@code c}). */
   public static final float DEFAULT_LEARNING_RATE = 1f;
@@ -217,22 +215,27 @@ public final class DoG extends WholeStepOptimizer {
     return eta;
   }
 
+  /**
+   * DoG's global scalars, as saved and shown in {@link #diagnostics()}.
+   *
+   * @param eta {@code eta}
+   * @param rbar {@code rbar}
+   * @param G {@code gradSumSq}
+   */
+  public record Scalars(double eta, double rbar, double G) {}
+
   /** {@inheritDoc} */
   @Override
-  protected Map<String, Double> globalState() {
-    Map<String, Double> out = new LinkedHashMap<>();
-    out.put("eta", eta);
-    out.put("rbar", rbar);
-    out.put("G", gradSumSq);
-    return out;
+  protected Scalars globalState() {
+    return new Scalars(eta, rbar, gradSumSq);
   }
 
   /** {@inheritDoc} */
   @Override
-  protected void restoreGlobalState(Map<String, Double> values) {
-    eta = values.get("eta");
-    rbar = values.get("rbar");
-    gradSumSq = values.get("G");
+  protected void restoreGlobalState(Scalars scalars) {
+    eta = scalars.eta();
+    rbar = scalars.rbar();
+    gradSumSq = scalars.G();
   }
 
   /** {@inheritDoc} */

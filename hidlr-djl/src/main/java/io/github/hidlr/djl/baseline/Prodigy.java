@@ -1,9 +1,7 @@
 package io.github.hidlr.djl.baseline;
 
 import ai.djl.ndarray.NDArray;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Prodigy (Mishchenko and Defazio 2023): Adam whose step size {@code d·lr} is estimated on the fly
@@ -37,7 +35,7 @@ import java.util.Map;
  *     Expeditiously Adaptive Parameter-Free Learner</a>
  * @see <a href="https://github.com/konstmish/prodigy">konstmish/prodigy (prodigyopt)</a>
  */
-public final class Prodigy extends WholeStepOptimizer {
+public final class Prodigy extends WholeStepOptimizer<Prodigy.Scalars> {
 
   /** Default {@code lr}, a multiplier of the estimated step size. */
   public static final float DEFAULT_LEARNING_RATE = 1f;
@@ -199,28 +197,33 @@ public final class Prodigy extends WholeStepOptimizer {
     return d * learningRate() * schedule().multiplier(stepIndex()) * biasCorrection(k);
   }
 
+  /**
+   * Prodigy's global scalars, as saved and shown in {@link #diagnostics()}.
+   *
+   * @param d {@code d}
+   * @param dMax {@code dMax}
+   * @param dHat {@code dHat}
+   * @param dNumerator {@code dNumerator}
+   * @param dDenom {@code dDenom}
+   * @param k {@code k}
+   */
+  public record Scalars(double d, double dMax, double dHat, double dNumerator, double dDenom, long k) {}
+
   /** {@inheritDoc} */
   @Override
-  protected Map<String, Double> globalState() {
-    Map<String, Double> out = new LinkedHashMap<>();
-    out.put("d", d);
-    out.put("dMax", dMax);
-    out.put("dHat", dHat);
-    out.put("dNumerator", dNumerator);
-    out.put("dDenom", dDenom);
-    out.put("k", (double) k);
-    return out;
+  protected Scalars globalState() {
+    return new Scalars(d, dMax, dHat, dNumerator, dDenom, k);
   }
 
   /** {@inheritDoc} */
   @Override
-  protected void restoreGlobalState(Map<String, Double> values) {
-    d = values.get("d");
-    dMax = values.get("dMax");
-    dHat = values.get("dHat");
-    dNumerator = values.get("dNumerator");
-    dDenom = values.get("dDenom");
-    k = values.get("k").longValue();
+  protected void restoreGlobalState(Scalars scalars) {
+    d = scalars.d();
+    dMax = scalars.dMax();
+    dHat = scalars.dHat();
+    dNumerator = scalars.dNumerator();
+    dDenom = scalars.dDenom();
+    k = scalars.k();
   }
 
   /** {@inheritDoc} */

@@ -6,9 +6,7 @@ import ai.djl.nn.Parameter;
 import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.util.Pair;
 import io.github.hidlr.djl.Tensors;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Schedule-Free AdamW (Defazio, Yang, Mehta, Mishchenko, Khaled and Cutkosky 2024): AdamW without a
@@ -44,7 +42,7 @@ import java.util.Map;
  * @see <a href="https://arxiv.org/abs/2405.15682">Defazio et al. 2024, The Road Less Scheduled</a>
  * @see <a href="https://github.com/facebookresearch/schedule_free">schedule_free</a>
  */
-public final class ScheduleFreeAdamW extends WholeStepOptimizer {
+public final class ScheduleFreeAdamW extends WholeStepOptimizer<ScheduleFreeAdamW.Scalars> {
 
   /** Default {@code lr}. */
   public static final float DEFAULT_LEARNING_RATE = 0.0025f;
@@ -254,26 +252,31 @@ public final class ScheduleFreeAdamW extends WholeStepOptimizer {
     return rateOfStep(stepIndex());
   }
 
+  /**
+   * ScheduleFreeAdamW's global scalars, as saved and shown in {@link #diagnostics()}.
+   *
+   * @param trainMode {@code trainMode}
+   * @param lrMax {@code lrMax}
+   * @param weightSum {@code weightSum}
+   * @param scheduledLr {@code scheduledLr}
+   * @param ckp1 {@code ckp1}
+   */
+  public record Scalars(boolean trainMode, double lrMax, double weightSum, double scheduledLr, double ckp1) {}
+
   /** {@inheritDoc} */
   @Override
-  protected Map<String, Double> globalState() {
-    Map<String, Double> out = new LinkedHashMap<>();
-    out.put("trainMode", trainMode ? 1.0 : 0.0);
-    out.put("lrMax", lrMax);
-    out.put("weightSum", weightSum);
-    out.put("scheduledLr", scheduledLr);
-    out.put("ckp1", ckp1);
-    return out;
+  protected Scalars globalState() {
+    return new Scalars(trainMode, lrMax, weightSum, scheduledLr, ckp1);
   }
 
   /** {@inheritDoc} */
   @Override
-  protected void restoreGlobalState(Map<String, Double> values) {
-    trainMode = values.get("trainMode") != 0;
-    lrMax = values.get("lrMax");
-    weightSum = values.get("weightSum");
-    scheduledLr = values.get("scheduledLr");
-    ckp1 = values.get("ckp1");
+  protected void restoreGlobalState(Scalars scalars) {
+    trainMode = scalars.trainMode();
+    lrMax = scalars.lrMax();
+    weightSum = scalars.weightSum();
+    scheduledLr = scalars.scheduledLr();
+    ckp1 = scalars.ckp1();
   }
 
   /** {@inheritDoc} */

@@ -53,7 +53,8 @@ import java.util.Objects;
  * (Prodigy's {@code d}, DoG's {@code r̄} and {@code G}, ...): {@link #saveState} writes them before the slots,
  * and {@link #loadState} installs them only if the whole stream is valid. Not thread-safe.
  */
-public abstract class WholeStepOptimizer extends NdOptimizer implements EffectiveRate {
+public abstract class WholeStepOptimizer<S extends Record> extends NdOptimizer
+    implements EffectiveRate {
 
   /** "HDLB": marks the global part of a stream written by {@link #saveState}. */
   private static final int GLOBAL_MAGIC = 0x48444C42;
@@ -191,20 +192,20 @@ public abstract class WholeStepOptimizer extends NdOptimizer implements Effectiv
   protected void checkCanStep() {}
 
   /**
-   * Returns the global scalars of the method, in a fixed order, without {@link #STEP_INDEX}: what
-   * {@link #saveState} writes and {@link #diagnostics()} shows.
+   * Returns the global scalars of the method, without {@link #STEP_INDEX}: what
+   * {@link #saveState} writes and {@link #diagnostics()} shows, as a record whose components are
+   * the names ({@code double}, {@code long} or {@code boolean}; see {@link ScalarState}).
    *
-   * @return an ordered map from name to value; the names never change
+   * @return the scalars now
    */
-  protected abstract Map<String, Double> globalState();
+  protected abstract S globalState();
 
   /**
-   * Installs global scalars read by {@link #loadState}; the names are those of {@link
-   * #globalState()}.
+   * Installs global scalars read by {@link #loadState}.
    *
-   * @param values the values, by name
+   * @param scalars the scalars
    */
-  protected abstract void restoreGlobalState(Map<String, Double> values);
+  protected abstract void restoreGlobalState(S scalars);
 
   /**
    * Returns a short name of the method for messages, e.g. {@code "Prodigy"}.
@@ -221,7 +222,7 @@ public abstract class WholeStepOptimizer extends NdOptimizer implements Effectiv
     Map<String, Double> out = new LinkedHashMap<>();
     out.put("effectiveLearningRate", effectiveLearningRate());
     out.put(STEP_INDEX, (double) stepIndex);
-    out.putAll(globalState());
+    out.putAll(ScalarState.toMap(globalState()));
     return Collections.unmodifiableMap(out);
   }
 
@@ -488,17 +489,21 @@ public abstract class WholeStepOptimizer extends NdOptimizer implements Effectiv
       throw new IllegalArgumentException(
           "optimizer state gives step index " + index + "; the stream is corrupt");
     }
-    super.loadState(block, manager, in);
-    stepIndex = (long) index;
     Map<String, Double> rest = new LinkedHashMap<>(values);
     rest.remove(STEP_INDEX);
-    restoreGlobalState(Collections.unmodifiableMap(rest));
+    // Decoded (and checked) before anything is installed.
+    @SuppressWarnings("unchecked")
+    Class<S> type = (Class<S>) globalState().getClass();
+    S scalars = ScalarState.fromMap(type, rest);
+    super.loadState(block, manager, in);
+    stepIndex = (long) index;
+    restoreGlobalState(scalars);
   }
 
   private Map<String, Double> globals() {
     Map<String, Double> out = new LinkedHashMap<>();
     out.put(STEP_INDEX, (double) stepIndex);
-    out.putAll(globalState());
+    out.putAll(ScalarState.toMap(globalState()));
     return out;
   }
 

@@ -93,7 +93,7 @@ class WholeStepTest {
           .hasMessageContaining("NaN")
           .hasMessageContaining("rejected step 1");
       assertThat(refused.values()).containsExactly(twin.values());
-      WholeStepOptimizer optimizer = (WholeStepOptimizer) refused.optimizer;
+      WholeStepOptimizer<?> optimizer = (WholeStepOptimizer<?>) refused.optimizer;
       assertThat(optimizer.stepIndex()).isEqualTo(1);
       assertThatThrownBy(() -> refused.step(nanAt(DirectRig.GRADS[1], 0)))
           .isInstanceOf(IllegalArgumentException.class)
@@ -145,7 +145,7 @@ class WholeStepTest {
       try (NDArray g = manager.create(Arrays.copyOf(DirectRig.GRADS[0], 6), new Shape(2, 3))) {
         rig.optimizer.update(rig.weight.getId(), rig.weight.getArray(), g);
       }
-      assertThat(((WholeStepOptimizer) rig.optimizer).stepIndex()).isEqualTo(1);
+      assertThat(((WholeStepOptimizer<?>) rig.optimizer).stepIndex()).isEqualTo(1);
       float[] after = rig.values();
       assertThat(Arrays.copyOf(after, 6)).isNotEqualTo(Arrays.copyOf(before, 6));
       assertThat(Arrays.copyOfRange(after, 6, 8)).containsExactly(before[6], before[7]);
@@ -398,7 +398,7 @@ class WholeStepTest {
     }
   }
 
-  private static byte[] save(WholeStepOptimizer optimizer, Block block) throws IOException {
+  private static byte[] save(WholeStepOptimizer<?> optimizer, Block block) throws IOException {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     try (DataOutputStream out = new DataOutputStream(bytes)) {
       optimizer.saveState(block, out);
@@ -406,7 +406,7 @@ class WholeStepTest {
     return bytes.toByteArray();
   }
 
-  private static void load(WholeStepOptimizer optimizer, Block block, byte[] state)
+  private static void load(WholeStepOptimizer<?> optimizer, Block block, byte[] state)
       throws IOException {
     try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(state))) {
       optimizer.loadState(block, manager, in);
