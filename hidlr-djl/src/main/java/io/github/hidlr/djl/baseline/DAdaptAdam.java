@@ -1,6 +1,7 @@
 package io.github.hidlr.djl.baseline;
 
 import ai.djl.ndarray.NDArray;
+import io.github.hidlr.djl.optim.MomentOptions;
 import java.util.List;
 
 /**
@@ -38,15 +39,6 @@ public final class DAdaptAdam extends WholeStepOptimizer<DAdaptAdam.Scalars> {
   /** Default {@code lr}, a multiplier of the adapted step size. */
   public static final float DEFAULT_LEARNING_RATE = 1f;
 
-  /** Default β₁. */
-  public static final float DEFAULT_BETA1 = 0.9f;
-
-  /** Default β₂. */
-  public static final float DEFAULT_BETA2 = 0.999f;
-
-  /** Default ε. */
-  public static final float DEFAULT_EPSILON = 1e-8f;
-
   /** Default weight decay λ: none. */
   public static final float DEFAULT_WEIGHT_DECAY = 0f;
 
@@ -82,9 +74,9 @@ public final class DAdaptAdam extends WholeStepOptimizer<DAdaptAdam.Scalars> {
 
   private DAdaptAdam(Builder builder) {
     super(builder, List.of(EXP_AVG, EXP_AVG_SQ, S));
-    this.beta1 = builder.beta1;
-    this.beta2 = builder.beta2;
-    this.epsilon = builder.epsilon;
+    this.beta1 = builder.moments.beta1();
+    this.beta2 = builder.moments.beta2();
+    this.epsilon = builder.moments.epsilon();
     this.weightDecay = builder.resolvedWeightDecay;
     this.decoupled = builder.decoupled;
     this.biasCorrection = builder.biasCorrection;
@@ -230,12 +222,11 @@ public final class DAdaptAdam extends WholeStepOptimizer<DAdaptAdam.Scalars> {
   /**
    * Builds a {@link DAdaptAdam}; {@code setBlock} is required, the rest defaults to the reference.
    */
-  public static final class Builder extends WholeStepOptimizer.Builder<Builder> {
+  public static final class Builder extends WholeStepOptimizer.Builder<Builder>
+      implements MomentOptions<Builder> {
 
     private float resolvedWeightDecay;
-    private float beta1 = DEFAULT_BETA1;
-    private float beta2 = DEFAULT_BETA2;
-    private float epsilon = DEFAULT_EPSILON;
+    private final Moments moments = new Moments();
     private boolean decoupled;
     private boolean biasCorrection;
     private double d0 = DEFAULT_D0;
@@ -243,39 +234,6 @@ public final class DAdaptAdam extends WholeStepOptimizer<DAdaptAdam.Scalars> {
 
     private Builder() {
       super(DEFAULT_LEARNING_RATE);
-    }
-
-    /**
-     * Sets β₁. Defaults to 0.9.
-     *
-     * @param beta1 a value in {@code [0, 1)}
-     * @return this builder
-     */
-    public Builder optBeta1(float beta1) {
-      this.beta1 = beta1;
-      return this;
-    }
-
-    /**
-     * Sets β₂. Defaults to 0.999.
-     *
-     * @param beta2 a value in {@code [0, 1)}
-     * @return this builder
-     */
-    public Builder optBeta2(float beta2) {
-      this.beta2 = beta2;
-      return this;
-    }
-
-    /**
-     * Sets ε. Defaults to 1e-8.
-     *
-     * @param epsilon a finite value {@code > 0}
-     * @return this builder
-     */
-    public Builder optEpsilon(float epsilon) {
-      this.epsilon = epsilon;
-      return this;
     }
 
     /**
@@ -324,17 +282,21 @@ public final class DAdaptAdam extends WholeStepOptimizer<DAdaptAdam.Scalars> {
 
     /** {@inheritDoc} */
     @Override
-    protected Builder self() {
+    public Builder self() {
       return this;
+    }
+
+    /** {@inheritDoc} */
+    @Override
+    public Moments moments() {
+      return moments;
     }
 
     /** {@inheritDoc} */
     @Override
     protected void validate() {
       super.validate();
-      checkUnitInterval("beta1", beta1, "pass e.g. optBeta1(0.9f)");
-      checkUnitInterval("beta2", beta2, "pass e.g. optBeta2(0.999f)");
-      checkEpsilon(epsilon, "pass e.g. optEpsilon(1e-8f)");
+      moments.validate();
       checkPositive("d0", d0, "pass e.g. optD0(1e-6)");
       checkGrowthRate(growthRate);
     }

@@ -1,6 +1,7 @@
 package io.github.hidlr.djl.baseline;
 
 import ai.djl.ndarray.NDArray;
+import io.github.hidlr.djl.optim.MomentOptions;
 import java.util.List;
 
 /**
@@ -39,15 +40,6 @@ public final class Prodigy extends WholeStepOptimizer<Prodigy.Scalars> {
 
   /** Default {@code lr}, a multiplier of the estimated step size. */
   public static final float DEFAULT_LEARNING_RATE = 1f;
-
-  /** Default β₁. */
-  public static final float DEFAULT_BETA1 = 0.9f;
-
-  /** Default β₂. */
-  public static final float DEFAULT_BETA2 = 0.999f;
-
-  /** Default ε. */
-  public static final float DEFAULT_EPSILON = 1e-8f;
 
   /** Default weight decay λ: none. */
   public static final float DEFAULT_WEIGHT_DECAY = 0f;
@@ -94,10 +86,10 @@ public final class Prodigy extends WholeStepOptimizer<Prodigy.Scalars> {
 
   private Prodigy(Builder builder) {
     super(builder, List.of(EXP_AVG, EXP_AVG_SQ, S, P0));
-    this.beta1 = builder.beta1;
-    this.beta2 = builder.beta2;
-    this.beta3 = Float.isNaN(builder.beta3) ? Math.sqrt(builder.beta2) : builder.beta3;
-    this.epsilon = builder.epsilon;
+    this.beta1 = builder.moments.beta1();
+    this.beta2 = builder.moments.beta2();
+    this.beta3 = Float.isNaN(builder.beta3) ? Math.sqrt(builder.moments.beta2()) : builder.beta3;
+    this.epsilon = builder.moments.epsilon();
     this.weightDecay = builder.resolvedWeightDecay;
     this.decoupled = builder.decoupled;
     this.biasCorrection = builder.biasCorrection;
@@ -257,13 +249,12 @@ public final class Prodigy extends WholeStepOptimizer<Prodigy.Scalars> {
   }
 
   /** Builds a {@link Prodigy}; {@code setBlock} is required, the rest defaults to the reference. */
-  public static final class Builder extends WholeStepOptimizer.Builder<Builder> {
+  public static final class Builder extends WholeStepOptimizer.Builder<Builder>
+      implements MomentOptions<Builder> {
 
     private float resolvedWeightDecay;
-    private float beta1 = DEFAULT_BETA1;
-    private float beta2 = DEFAULT_BETA2;
+    private final Moments moments = new Moments();
     private float beta3 = Float.NaN;
-    private float epsilon = DEFAULT_EPSILON;
     private boolean decoupled = true;
     private boolean biasCorrection;
     private boolean safeguardWarmup;
@@ -276,28 +267,6 @@ public final class Prodigy extends WholeStepOptimizer<Prodigy.Scalars> {
     }
 
     /**
-     * Sets β₁. Defaults to 0.9.
-     *
-     * @param beta1 a value in {@code [0, 1)}
-     * @return this builder
-     */
-    public Builder optBeta1(float beta1) {
-      this.beta1 = beta1;
-      return this;
-    }
-
-    /**
-     * Sets β₂. Defaults to 0.999.
-     *
-     * @param beta2 a value in {@code [0, 1)}
-     * @return this builder
-     */
-    public Builder optBeta2(float beta2) {
-      this.beta2 = beta2;
-      return this;
-    }
-
-    /**
      * Sets β₃, the decay of {@code r} and {@code s}. Defaults to {@code √β₂}.
      *
      * @param beta3 a value in {@code [0, 1)}
@@ -305,17 +274,6 @@ public final class Prodigy extends WholeStepOptimizer<Prodigy.Scalars> {
      */
     public Builder optBeta3(float beta3) {
       this.beta3 = beta3;
-      return this;
-    }
-
-    /**
-     * Sets ε (multiplied by {@code d} in the denominator). Defaults to 1e-8.
-     *
-     * @param epsilon a finite value {@code > 0}
-     * @return this builder
-     */
-    public Builder optEpsilon(float epsilon) {
-      this.epsilon = epsilon;
       return this;
     }
 
@@ -388,20 +346,24 @@ public final class Prodigy extends WholeStepOptimizer<Prodigy.Scalars> {
 
     /** {@inheritDoc} */
     @Override
-    protected Builder self() {
+    public Builder self() {
       return this;
+    }
+
+    /** {@inheritDoc} */
+    @Override
+    public Moments moments() {
+      return moments;
     }
 
     /** {@inheritDoc} */
     @Override
     protected void validate() {
       super.validate();
-      checkUnitInterval("beta1", beta1, "pass e.g. optBeta1(0.9f)");
-      checkUnitInterval("beta2", beta2, "pass e.g. optBeta2(0.999f)");
+      moments.validate();
       if (!Float.isNaN(beta3)) {
         checkUnitInterval("beta3", beta3, "pass e.g. optBeta3(0.999f), or leave it unset for √β₂");
       }
-      checkEpsilon(epsilon, "pass e.g. optEpsilon(1e-8f)");
       checkPositive("d0", d0, "pass e.g. optD0(1e-6)");
       checkPositive("dCoef", dCoef, "pass e.g. optDCoef(1)");
       checkGrowthRate(growthRate);

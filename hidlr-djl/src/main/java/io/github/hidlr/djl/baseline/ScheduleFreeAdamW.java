@@ -6,6 +6,7 @@ import ai.djl.nn.Parameter;
 import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.util.Pair;
 import io.github.hidlr.djl.Tensors;
+import io.github.hidlr.djl.optim.MomentOptions;
 import java.util.List;
 
 /**
@@ -47,15 +48,6 @@ public final class ScheduleFreeAdamW extends WholeStepOptimizer<ScheduleFreeAdam
   /** Default {@code lr}. */
   public static final float DEFAULT_LEARNING_RATE = 0.0025f;
 
-  /** Default β₁, the interpolation between {@code z} and {@code x}. */
-  public static final float DEFAULT_BETA1 = 0.9f;
-
-  /** Default β₂. */
-  public static final float DEFAULT_BETA2 = 0.999f;
-
-  /** Default ε. */
-  public static final float DEFAULT_EPSILON = 1e-8f;
-
   /** Default weight decay λ (applied at {@code y}): none. */
   public static final float DEFAULT_WEIGHT_DECAY = 0f;
 
@@ -90,9 +82,9 @@ public final class ScheduleFreeAdamW extends WholeStepOptimizer<ScheduleFreeAdam
 
   private ScheduleFreeAdamW(Builder builder) {
     super(builder, List.of(Z, EXP_AVG_SQ));
-    this.beta1 = builder.beta1;
-    this.beta2 = builder.beta2;
-    this.epsilon = builder.epsilon;
+    this.beta1 = builder.moments.beta1();
+    this.beta2 = builder.moments.beta2();
+    this.epsilon = builder.moments.epsilon();
     this.weightDecay = builder.resolvedWeightDecay;
     this.warmupSteps = builder.warmupSteps;
     this.r = builder.r;
@@ -305,51 +297,17 @@ public final class ScheduleFreeAdamW extends WholeStepOptimizer<ScheduleFreeAdam
    * Builds a {@link ScheduleFreeAdamW}; {@code setBlock} is required, the rest defaults to the
    * reference.
    */
-  public static final class Builder extends WholeStepOptimizer.Builder<Builder> {
+  public static final class Builder extends WholeStepOptimizer.Builder<Builder>
+      implements MomentOptions<Builder> {
 
     private float resolvedWeightDecay;
-    private float beta1 = DEFAULT_BETA1;
-    private float beta2 = DEFAULT_BETA2;
-    private float epsilon = DEFAULT_EPSILON;
+    private final Moments moments = new Moments();
     private int warmupSteps = DEFAULT_WARMUP_STEPS;
     private double r = DEFAULT_R;
     private double weightLrPower = DEFAULT_WEIGHT_LR_POWER;
 
     private Builder() {
       super(DEFAULT_LEARNING_RATE);
-    }
-
-    /**
-     * Sets β₁, the weight of {@code x} in {@code y}. Defaults to 0.9.
-     *
-     * @param beta1 a value in {@code (0, 1)}
-     * @return this builder
-     */
-    public Builder optBeta1(float beta1) {
-      this.beta1 = beta1;
-      return this;
-    }
-
-    /**
-     * Sets β₂. Defaults to 0.999.
-     *
-     * @param beta2 a value in {@code [0, 1)}
-     * @return this builder
-     */
-    public Builder optBeta2(float beta2) {
-      this.beta2 = beta2;
-      return this;
-    }
-
-    /**
-     * Sets ε. Defaults to 1e-8.
-     *
-     * @param epsilon a finite value {@code > 0}
-     * @return this builder
-     */
-    public Builder optEpsilon(float epsilon) {
-      this.epsilon = epsilon;
-      return this;
     }
 
     /**
@@ -387,19 +345,25 @@ public final class ScheduleFreeAdamW extends WholeStepOptimizer<ScheduleFreeAdam
 
     /** {@inheritDoc} */
     @Override
-    protected Builder self() {
+    public Builder self() {
       return this;
+    }
+
+    /** {@inheritDoc} */
+    @Override
+    public Moments moments() {
+      return moments;
     }
 
     /** {@inheritDoc} */
     @Override
     protected void validate() {
       super.validate();
+      moments.validate();
       check(
-          beta1 > 0f && beta1 < 1f,
-          "beta1 must be in (0, 1) (eval() divides by it), got " + beta1 + "; pass e.g. 0.9f");
-      checkUnitInterval("beta2", beta2, "pass e.g. optBeta2(0.999f)");
-      checkEpsilon(epsilon, "pass e.g. optEpsilon(1e-8f)");
+          moments.beta1() > 0f,
+          "beta1 must be in (0, 1) (eval() divides by it), got " + moments.beta1()
+              + "; pass e.g. 0.9f");
       check(warmupSteps >= 0, "warmupSteps must be >= 0, got " + warmupSteps + "; 0 for none");
       check(Double.isFinite(r) && r >= 0, "r must be finite and >= 0, got " + r);
       check(

@@ -28,15 +28,6 @@ import java.util.List;
  */
 public final class Adam extends NdOptimizer {
 
-  /** Default β₁ (PyTorch's). */
-  public static final float DEFAULT_BETA1 = 0.9f;
-
-  /** Default β₂ (PyTorch's). */
-  public static final float DEFAULT_BETA2 = 0.999f;
-
-  /** Default ε (PyTorch's). */
-  public static final float DEFAULT_EPSILON = 1e-8f;
-
   /** Default L2 weight decay λ of Adam: none. */
   public static final float DEFAULT_WEIGHT_DECAY = 0f;
 
@@ -57,9 +48,9 @@ public final class Adam extends NdOptimizer {
 
   private Adam(Builder builder) {
     super(builder, List.of(EXP_AVG, EXP_AVG_SQ));
-    this.beta1 = builder.beta1;
-    this.beta2 = builder.beta2;
-    this.epsilon = builder.epsilon;
+    this.beta1 = builder.moments.beta1();
+    this.beta2 = builder.moments.beta2();
+    this.epsilon = builder.moments.epsilon();
     this.decoupled = builder.decoupled;
     this.weightDecay =
         builder.weightDecayOr(decoupled ? DEFAULT_DECOUPLED_WEIGHT_DECAY : DEFAULT_WEIGHT_DECAY);
@@ -125,47 +116,13 @@ public final class Adam extends NdOptimizer {
    * Builds an {@link Adam}; {@code setLearningRate} is required, the rest optional. The weight
    * decay defaults to 0 for Adam and to 0.01 once {@link #optDecoupled(boolean) decoupled}.
    */
-  public static final class Builder extends NdOptimizer.Builder<Builder> {
+  public static final class Builder extends NdOptimizer.Builder<Builder>
+      implements MomentOptions<Builder> {
 
-    private float beta1 = DEFAULT_BETA1;
-    private float beta2 = DEFAULT_BETA2;
-    private float epsilon = DEFAULT_EPSILON;
+    private final Moments moments = new Moments();
     private boolean decoupled;
 
     private Builder() {}
-
-    /**
-     * Sets β₁, the decay of the first moment. Defaults to 0.9.
-     *
-     * @param beta1 a value in {@code [0, 1)}
-     * @return this builder
-     */
-    public Builder optBeta1(float beta1) {
-      this.beta1 = beta1;
-      return this;
-    }
-
-    /**
-     * Sets β₂, the decay of the second moment. Defaults to 0.999.
-     *
-     * @param beta2 a value in {@code [0, 1)}
-     * @return this builder
-     */
-    public Builder optBeta2(float beta2) {
-      this.beta2 = beta2;
-      return this;
-    }
-
-    /**
-     * Sets ε, added to the denominator. Defaults to 1e-8.
-     *
-     * @param epsilon a finite value {@code > 0}
-     * @return this builder
-     */
-    public Builder optEpsilon(float epsilon) {
-      this.epsilon = epsilon;
-      return this;
-    }
 
     /**
      * Decouples the weight decay from the gradient (AdamW: {@code w ← w − η·λ·w} besides the Adam
@@ -182,17 +139,21 @@ public final class Adam extends NdOptimizer {
 
     /** {@inheritDoc} */
     @Override
-    protected Builder self() {
+    public Builder self() {
       return this;
+    }
+
+    /** {@inheritDoc} */
+    @Override
+    public Moments moments() {
+      return moments;
     }
 
     /** {@inheritDoc} */
     @Override
     protected void validate() {
       super.validate();
-      checkUnitInterval("beta1", beta1, "pass e.g. optBeta1(0.9f)");
-      checkUnitInterval("beta2", beta2, "pass e.g. optBeta2(0.999f)");
-      checkEpsilon(epsilon, "pass e.g. optEpsilon(1e-8f)");
+      moments.validate();
     }
 
     /**
