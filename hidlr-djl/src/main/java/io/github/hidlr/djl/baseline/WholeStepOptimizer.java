@@ -9,6 +9,7 @@ import ai.djl.nn.Parameter;
 import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.util.Pair;
+import io.github.hidlr.djl.NonFiniteUpdateException;
 import io.github.hidlr.djl.optim.NdOptimizer;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
@@ -40,8 +41,8 @@ import java.util.Objects;
  * <p>Failures are loud and leave nothing half done:
  *
  * <ul>
- *   <li>a gradient with a NaN or an infinity is rejected with an {@link IllegalArgumentException}
- *       that names the parameter, before any weight or state of the step changed; every gradient of
+ *   <li>a gradient with a NaN or an infinity is rejected with a {@link NonFiniteUpdateException}
+ *       (hidlr's one exception for a non-finite update) that names the parameter, before any weight or state of the step changed; every gradient of
  *       the block is cleared so the next backward starts from zero;
  *   <li>a parameter that requires a gradient but is not updated (e.g. unused in the forward pass)
  *       makes the next step fail with an {@link IllegalStateException} naming it, and the
@@ -299,7 +300,7 @@ public abstract class WholeStepOptimizer<S extends Record> extends NdOptimizer
     }
     if (!finite) {
       abandon();
-      throw new IllegalArgumentException(
+      throw new NonFiniteUpdateException(
           "the gradient of parameter \""
               + name
               + "\" holds NaN or infinite values: "

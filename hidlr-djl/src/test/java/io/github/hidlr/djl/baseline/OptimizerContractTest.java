@@ -162,7 +162,7 @@ class OptimizerContractTest {
       Map<String, float[]> before = rig.weights();
       if (s.nan() == NanPolicy.REJECTS_WHOLE_STEP) {
         assertThatThrownBy(() -> rig.step(3, 1f, true))
-            .isInstanceOf(IllegalArgumentException.class)
+            .isInstanceOf(NonFiniteUpdateException.class)
             .hasMessageContaining("NaN")
             .hasMessageMatching("(?s).*parameter \"(weight|bias)\".*");
       } else {

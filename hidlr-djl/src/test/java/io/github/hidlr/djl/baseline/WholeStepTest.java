@@ -17,6 +17,7 @@ import ai.djl.training.Trainer;
 import ai.djl.training.optimizer.Optimizer;
 import io.github.hidlr.core.tuner.TunerConfig;
 import io.github.hidlr.djl.HiDlr;
+import io.github.hidlr.djl.NonFiniteUpdateException;
 import io.github.hidlr.djl.HiDlrOptimizer;
 import io.github.hidlr.djl.train.HalfSquaredErrorLoss;
 import java.io.ByteArrayInputStream;
@@ -88,7 +89,7 @@ class WholeStepTest {
       twin.step(DirectRig.GRADS[0]);
       // The weight's update is buffered first; the bias's NaN must undo the whole step.
       assertThatThrownBy(() -> refused.step(nanAt(DirectRig.GRADS[1], 7)))
-          .isInstanceOf(IllegalArgumentException.class)
+          .isInstanceOf(NonFiniteUpdateException.class)
           .hasMessageContaining("parameter \"bias\"")
           .hasMessageContaining("NaN")
           .hasMessageContaining("rejected step 1");
@@ -96,12 +97,12 @@ class WholeStepTest {
       WholeStepOptimizer<?> optimizer = (WholeStepOptimizer<?>) refused.optimizer;
       assertThat(optimizer.stepIndex()).isEqualTo(1);
       assertThatThrownBy(() -> refused.step(nanAt(DirectRig.GRADS[1], 0)))
-          .isInstanceOf(IllegalArgumentException.class)
+          .isInstanceOf(NonFiniteUpdateException.class)
           .hasMessageContaining("parameter \"weight\"");
       float[] infinite = DirectRig.GRADS[1].clone();
       infinite[3] = Float.POSITIVE_INFINITY;
       assertThatThrownBy(() -> refused.step(infinite))
-          .isInstanceOf(IllegalArgumentException.class)
+          .isInstanceOf(NonFiniteUpdateException.class)
           .hasMessageContaining("infinite");
       for (int t = 1; t < 4; t++) {
         refused.step(DirectRig.GRADS[t]);
@@ -237,7 +238,8 @@ class WholeStepTest {
       int live = rig.model.getNDManager().getManagedArrays().size();
       rig.train(1, 10);
       assertThat(rig.model.getNDManager().getManagedArrays()).hasSize(live);
-      assertThatThrownBy(() -> rig.step(11, 1f, true)).isInstanceOf(IllegalArgumentException.class);
+      assertThatThrownBy(() -> rig.step(11, 1f, true))
+          .isInstanceOf(NonFiniteUpdateException.class);
       rig.train(12, 3);
       // +1: DJL's ParameterServer.update(id, params) closes its gradient wrappers only when the
       // optimizer returns normally, so the refused update leaves that one wrapper behind.
