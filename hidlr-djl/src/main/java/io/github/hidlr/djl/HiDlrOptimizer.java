@@ -68,15 +68,10 @@ public final class HiDlrOptimizer extends Optimizer {
   private NDList[] probeBatch;
   /** The batch {@link #probeOn} gave for the next step, if any. */
   private NDList[] nextProbe;
-  /** The grouped parameters by id (the model's trainable ones when the groups were resolved). */
-  private Map<String, Parameter> trainable;
-  /** Names by id, for messages. */
-  private Map<String, String> names;
-  /** This step's parameters: the grouped ones still trained (groups may freeze on the way). */
-  private final Set<String> expected = new HashSet<>();
+  /** This step's parameters: the model's trainable ones (groups may freeze on the way). */
+  private final StepAssembly assembly;
   /** Parameters the groups froze ({@code Rest.FREEZE}) when the first step resolved them. */
   private final Set<String> frozenByGroups = new HashSet<>();
-  private final Set<String> seen = new HashSet<>();
   private Iterator<Batch> probeIterator;
   private StepOutcome last;
 
@@ -93,6 +88,8 @@ public final class HiDlrOptimizer extends Optimizer {
     this.config = builder.config();
     this.probes = builder.probes();
     this.onStep = builder.onStep();
+    this.assembly = new StepAssembly(block, "this Hi-DLR optimizer", "Build one Hi-DLR"
+        + " optimizer per model and trainer, after model.setBlock(...), with that model");
   }
 
   /**
@@ -170,46 +167,20 @@ public final class HiDlrOptimizer extends Optimizer {
       // DJL listed it for this step before the groups froze it: it takes no update.
       return;
     }
-    if (!trainable.containsKey(parameterId)) {
-      abortStep();
-      throw new IllegalStateException("DJL asked this Hi-DLR optimizer to update a parameter"
-          + " (id " + parameterId + ") that is not a trainable parameter of the model it was"
-          + " built for: build one Hi-DLR optimizer per model and trainer, and build it after"
-          + " model.setBlock(...) with that model");
-    }
-    if (seen.isEmpty()) {
-      expected.clear();
-      trainable.forEach((id, parameter) -> {
-        if (parameter.requiresGradient()) {
-          expected.add(id);
-        }
-      });
-    }
-    if (!seen.add(parameterId)) {
-      List<String> missing = new ArrayList<>();
-      for (String id : expected) {
-        if (!seen.contains(id)) {
-          missing.add(names.get(id));
-        }
-      }
-      abortStep();
-      throw new IllegalStateException("the previous step never finished: these grouped"
-          + " parameters got no update from trainer.step(): " + missing + ". A parameter that"
-          + " does not take part in the forward pass gets no gradient; freeze it"
-          + " (parameter.freeze(true)) or leave it out of the groups, before training");
-    }
+    boolean first = !assembly.inProgress();
     try {
-      if (seen.size() == 1) {
+      assembly.add(parameterId);
+      if (first) {
         stepper.checkGradients();
       }
       capture.update(parameterId, weight, grad);
     } catch (RuntimeException | Error e) {
-      // A refused step (a non-finite gradient) must leave no half-seen step behind.
+      // A wiring mistake or a refused step (a non-finite gradient) leaves nothing half done.
       abortStep();
       throw e;
     }
-    if (seen.size() == expected.size()) {
-      seen.clear();
+    if (assembly.complete()) {
+      assembly.reset();
       try {
         last = stepper.complete(this::probeLoss);
         onStep.accept(last);
@@ -226,7 +197,7 @@ public final class HiDlrOptimizer extends Optimizer {
 
   /** Drops the step: the weights the base optimizer moved go back, the gradients are cleared. */
   private void abortStep() {
-    seen.clear();
+    assembly.reset();
     nextProbe = null;
     capture.abort();
     if (stepper != null) {
@@ -241,17 +212,6 @@ public final class HiDlrOptimizer extends Optimizer {
     for (String name : groups.frozenByRest()) {
       frozenByGroups.add(block.getParameters().get(name).getId());
     }
-    // Resolution leaves no trainable parameter outside the groups (it fails, groups or freezes).
-    Map<String, Parameter> ids = new LinkedHashMap<>();
-    Map<String, String> named = new LinkedHashMap<>();
-    for (Pair<String, Parameter> pair : block.getParameters()) {
-      if (pair.getValue().requiresGradient()) {
-        ids.put(pair.getValue().getId(), pair.getValue());
-        named.put(pair.getValue().getId(), pair.getKey());
-      }
-    }
-    trainable = ids;
-    names = named;
     stepper = created;
     store = new ParameterStore(block.getParameters().valueAt(0).getArray().getManager(), false);
   }

@@ -10,6 +10,7 @@ import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.util.Pair;
 import io.github.hidlr.djl.NonFiniteUpdateException;
+import io.github.hidlr.djl.StepAssembly;
 import io.github.hidlr.djl.optim.NdOptimizer;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
@@ -69,7 +70,7 @@ public abstract class WholeStepOptimizer<S extends Record> extends NdOptimizer
   private final Block block;
   private final LearningRateSchedule schedule;
   private final Map<String, ParameterStep> pending = new LinkedHashMap<>();
-  private Map<String, String> expected = Map.of();
+  private final StepAssembly assembly;
   private Device device;
   private long stepIndex;
 
@@ -82,6 +83,8 @@ public abstract class WholeStepOptimizer<S extends Record> extends NdOptimizer
   protected WholeStepOptimizer(Builder<?> builder, List<String> slotNames) {
     super(builder, slotNames);
     this.block = builder.block;
+    this.assembly = new StepAssembly(block, methodName(), "Build " + methodName()
+        + " with setBlock(model.getBlock()) of the model it trains");
     this.schedule = builder.schedule;
   }
 
@@ -240,14 +243,13 @@ public abstract class WholeStepOptimizer<S extends Record> extends NdOptimizer
    */
   @Override
   protected final NDArray direction(String parameterId, NDArray weight, NDArray grad, long step) {
-    if (pending.isEmpty()) {
+    if (!assembly.inProgress()) {
       try {
         checkCanStep();
       } catch (IllegalStateException e) {
         abandon();
         throw e;
       }
-      expected = trainableParameters();
     }
     if (device == null) {
       device = weight.getDevice();
@@ -263,36 +265,12 @@ public abstract class WholeStepOptimizer<S extends Record> extends NdOptimizer
               + device
               + "; train on a single device");
     }
-    if (pending.containsKey(parameterId)) {
-      List<String> missing = new ArrayList<>();
-      for (Map.Entry<String, String> e : expected.entrySet()) {
-        if (!pending.containsKey(e.getKey())) {
-          missing.add(e.getValue());
-        }
-      }
+    String name;
+    try {
+      name = assembly.add(parameterId);
+    } catch (IllegalStateException e) {
       abandon();
-      throw new IllegalStateException(
-          methodName()
-              + " step "
-              + stepIndex
-              + " never completed: parameters "
-              + missing
-              + " require a gradient but were not updated by the trainer (unused in the"
-              + " forward pass?). That step was dropped and nothing changed. Freeze them"
-              + " (parameter.freeze(true)) or use them in the forward pass");
-    }
-    String name = expected.get(parameterId);
-    if (name == null) {
-      abandon();
-      throw new IllegalArgumentException(
-          "parameter "
-              + parameterId
-              + " is not a trainable parameter of the block given to setBlock; its trainable"
-              + " parameters are "
-              + expected.values()
-              + ". Build "
-              + methodName()
-              + " with the block of the model it trains");
+      throw e;
     }
     boolean finite;
     try (NDArray bad = grad.isNaN().logicalOr(grad.isInfinite()).any()) {
@@ -315,8 +293,7 @@ public abstract class WholeStepOptimizer<S extends Record> extends NdOptimizer
     NDScope.unregister(copy);
     copy.detach();
     pending.put(parameterId, new ParameterStep(parameterId, name, weight, copy));
-    // The ids seen are distinct members of `expected`: equal sizes mean the step is complete.
-    if (pending.size() == expected.size()) {
+    if (assembly.complete()) {
       List<ParameterStep> parameters = new ArrayList<>(pending.values());
       try {
         applyStep(parameters);
@@ -326,18 +303,6 @@ public abstract class WholeStepOptimizer<S extends Record> extends NdOptimizer
       }
     }
     return null;
-  }
-
-  /** Full names of the block's parameters that require a gradient, by id. */
-  private Map<String, String> trainableParameters() {
-    Map<String, String> out = new LinkedHashMap<>();
-    for (Pair<String, Parameter> p : block.getParameters()) {
-      Parameter parameter = p.getValue();
-      if (parameter.requiresGradient() && parameter.isInitialized()) {
-        out.put(parameter.getId(), p.getKey());
-      }
-    }
-    return out;
   }
 
   /** Drops the step being assembled and clears the block's gradients. */
@@ -356,6 +321,7 @@ public abstract class WholeStepOptimizer<S extends Record> extends NdOptimizer
       p.gradient.close();
     }
     pending.clear();
+    assembly.reset();
   }
 
   private void requireNoPendingStep(String action) {
@@ -368,9 +334,7 @@ public abstract class WholeStepOptimizer<S extends Record> extends NdOptimizer
               + " is in the middle of step "
               + stepIndex
               + " ("
-              + pending.size()
-              + " of "
-              + expected.size()
+              + assembly.progress()
               + " parameters updated); call it between trainer.step() calls");
     }
   }

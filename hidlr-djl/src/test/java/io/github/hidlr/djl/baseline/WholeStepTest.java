@@ -159,7 +159,7 @@ class WholeStepTest {
     try (DirectRig rig = new DirectRig(manager, m.factory());
         NDArray g = manager.create(new float[2], new Shape(2))) {
       assertThatThrownBy(() -> rig.optimizer.update("not-a-parameter", rig.bias.getArray(), g))
-          .isInstanceOf(IllegalArgumentException.class)
+          .isInstanceOf(IllegalStateException.class)
           .hasMessageContaining("not-a-parameter")
           .hasMessageContaining("setBlock")
           .hasMessageContaining("[weight, bias]");
