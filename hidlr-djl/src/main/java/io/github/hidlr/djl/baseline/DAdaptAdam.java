@@ -42,12 +42,6 @@ public final class DAdaptAdam extends WholeStepOptimizer<DAdaptAdam.Scalars> {
   /** Default weight decay λ: none. */
   public static final float DEFAULT_WEIGHT_DECAY = 0f;
 
-  /** Default initial estimate {@code d₀}. */
-  public static final double DEFAULT_D0 = 1e-6;
-
-  /** Default growth rate of {@code d}: unbounded. */
-  public static final double DEFAULT_GROWTH_RATE = Double.POSITIVE_INFINITY;
-
   /** First-moment slot. */
   public static final String EXP_AVG = "exp_avg";
 
@@ -78,10 +72,10 @@ public final class DAdaptAdam extends WholeStepOptimizer<DAdaptAdam.Scalars> {
     this.beta2 = builder.moments.beta2();
     this.epsilon = builder.moments.epsilon();
     this.weightDecay = builder.resolvedWeightDecay;
-    this.decoupled = builder.decoupled;
-    this.biasCorrection = builder.biasCorrection;
-    this.d0 = builder.d0;
-    this.growthRate = builder.growthRate;
+    this.decoupled = builder.distance.decoupled();
+    this.biasCorrection = builder.distance.biasCorrection();
+    this.d0 = builder.distance.d0();
+    this.growthRate = builder.distance.growthRate();
     this.d = d0;
   }
 
@@ -223,61 +217,14 @@ public final class DAdaptAdam extends WholeStepOptimizer<DAdaptAdam.Scalars> {
    * Builds a {@link DAdaptAdam}; {@code setBlock} is required, the rest defaults to the reference.
    */
   public static final class Builder extends WholeStepOptimizer.Builder<Builder>
-      implements MomentOptions<Builder> {
+      implements MomentOptions<Builder>, DistanceOptions<Builder> {
 
     private float resolvedWeightDecay;
     private final Moments moments = new Moments();
-    private boolean decoupled;
-    private boolean biasCorrection;
-    private double d0 = DEFAULT_D0;
-    private double growthRate = DEFAULT_GROWTH_RATE;
+    private final Distance distance = new Distance(false);
 
     private Builder() {
       super(DEFAULT_LEARNING_RATE);
-    }
-
-    /**
-     * Chooses decoupled (AdamW-style) or L2 weight decay (the default).
-     *
-     * @param decoupled whether {@code w ← w − λ·dlr·w} instead of {@code g ← g + λ·w}
-     * @return this builder
-     */
-    public Builder optDecoupled(boolean decoupled) {
-      this.decoupled = decoupled;
-      return this;
-    }
-
-    /**
-     * Turns Adam's bias correction on. Defaults to off.
-     *
-     * @param biasCorrection whether to use it
-     * @return this builder
-     */
-    public Builder optBiasCorrection(boolean biasCorrection) {
-      this.biasCorrection = biasCorrection;
-      return this;
-    }
-
-    /**
-     * Sets the initial estimate {@code d₀}. Defaults to 1e-6.
-     *
-     * @param d0 a finite value {@code > 0}
-     * @return this builder
-     */
-    public Builder optD0(double d0) {
-      this.d0 = d0;
-      return this;
-    }
-
-    /**
-     * Bounds the growth of {@code d} per step by this factor. Defaults to {@code ∞}.
-     *
-     * @param growthRate a value {@code ≥ 1}, or {@link Double#POSITIVE_INFINITY}
-     * @return this builder
-     */
-    public Builder optGrowthRate(double growthRate) {
-      this.growthRate = growthRate;
-      return this;
     }
 
     /** {@inheritDoc} */
@@ -294,11 +241,16 @@ public final class DAdaptAdam extends WholeStepOptimizer<DAdaptAdam.Scalars> {
 
     /** {@inheritDoc} */
     @Override
+    public Distance distance() {
+      return distance;
+    }
+
+    /** {@inheritDoc} */
+    @Override
     protected void validate() {
       super.validate();
       moments.validate();
-      checkPositive("d0", d0, "pass e.g. optD0(1e-6)");
-      checkGrowthRate(growthRate);
+      distance.validate();
     }
 
     /**

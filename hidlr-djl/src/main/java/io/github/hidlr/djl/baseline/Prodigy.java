@@ -44,14 +44,8 @@ public final class Prodigy extends WholeStepOptimizer<Prodigy.Scalars> {
   /** Default weight decay λ: none. */
   public static final float DEFAULT_WEIGHT_DECAY = 0f;
 
-  /** Default initial estimate {@code d₀}. */
-  public static final double DEFAULT_D0 = 1e-6;
-
   /** Default coefficient {@code c} of {@code d̂}. */
   public static final double DEFAULT_D_COEF = 1;
-
-  /** Default growth rate of {@code d}: unbounded. */
-  public static final double DEFAULT_GROWTH_RATE = Double.POSITIVE_INFINITY;
 
   /** First-moment slot. */
   public static final String EXP_AVG = "exp_avg";
@@ -91,12 +85,12 @@ public final class Prodigy extends WholeStepOptimizer<Prodigy.Scalars> {
     this.beta3 = Float.isNaN(builder.beta3) ? Math.sqrt(builder.moments.beta2()) : builder.beta3;
     this.epsilon = builder.moments.epsilon();
     this.weightDecay = builder.resolvedWeightDecay;
-    this.decoupled = builder.decoupled;
-    this.biasCorrection = builder.biasCorrection;
+    this.decoupled = builder.distance.decoupled();
+    this.biasCorrection = builder.distance.biasCorrection();
     this.safeguardWarmup = builder.safeguardWarmup;
-    this.d0 = builder.d0;
+    this.d0 = builder.distance.d0();
     this.dCoef = builder.dCoef;
-    this.growthRate = builder.growthRate;
+    this.growthRate = builder.distance.growthRate();
     this.d = d0;
     this.dMax = d0;
   }
@@ -250,17 +244,14 @@ public final class Prodigy extends WholeStepOptimizer<Prodigy.Scalars> {
 
   /** Builds a {@link Prodigy}; {@code setBlock} is required, the rest defaults to the reference. */
   public static final class Builder extends WholeStepOptimizer.Builder<Builder>
-      implements MomentOptions<Builder> {
+      implements MomentOptions<Builder>, DistanceOptions<Builder> {
 
     private float resolvedWeightDecay;
     private final Moments moments = new Moments();
     private float beta3 = Float.NaN;
-    private boolean decoupled = true;
-    private boolean biasCorrection;
+    private final Distance distance = new Distance(true);
     private boolean safeguardWarmup;
-    private double d0 = DEFAULT_D0;
     private double dCoef = DEFAULT_D_COEF;
-    private double growthRate = DEFAULT_GROWTH_RATE;
 
     private Builder() {
       super(DEFAULT_LEARNING_RATE);
@@ -278,28 +269,6 @@ public final class Prodigy extends WholeStepOptimizer<Prodigy.Scalars> {
     }
 
     /**
-     * Chooses decoupled (AdamW-style, the default) or L2 weight decay.
-     *
-     * @param decoupled whether {@code w ← w − λ·dlr·w} instead of {@code g ← g + λ·w}
-     * @return this builder
-     */
-    public Builder optDecoupled(boolean decoupled) {
-      this.decoupled = decoupled;
-      return this;
-    }
-
-    /**
-     * Turns Adam's bias correction on. Defaults to off.
-     *
-     * @param biasCorrection whether to use it
-     * @return this builder
-     */
-    public Builder optBiasCorrection(boolean biasCorrection) {
-      this.biasCorrection = biasCorrection;
-      return this;
-    }
-
-    /**
      * Turns the safeguard warm-up on: {@code s} accumulates {@code (d/d₀)·d·g} instead of {@code
      * (d/d₀)·dlr·g}. Defaults to off.
      *
@@ -312,17 +281,6 @@ public final class Prodigy extends WholeStepOptimizer<Prodigy.Scalars> {
     }
 
     /**
-     * Sets the initial estimate {@code d₀}. Defaults to 1e-6.
-     *
-     * @param d0 a finite value {@code > 0}
-     * @return this builder
-     */
-    public Builder optD0(double d0) {
-      this.d0 = d0;
-      return this;
-    }
-
-    /**
      * Sets the coefficient {@code c} of {@code d̂}. Defaults to 1.
      *
      * @param dCoef a finite value {@code > 0}
@@ -330,17 +288,6 @@ public final class Prodigy extends WholeStepOptimizer<Prodigy.Scalars> {
      */
     public Builder optDCoef(double dCoef) {
       this.dCoef = dCoef;
-      return this;
-    }
-
-    /**
-     * Bounds the growth of {@code d} per step by this factor. Defaults to {@code ∞}.
-     *
-     * @param growthRate a value {@code ≥ 1}, or {@link Double#POSITIVE_INFINITY}
-     * @return this builder
-     */
-    public Builder optGrowthRate(double growthRate) {
-      this.growthRate = growthRate;
       return this;
     }
 
@@ -358,15 +305,20 @@ public final class Prodigy extends WholeStepOptimizer<Prodigy.Scalars> {
 
     /** {@inheritDoc} */
     @Override
+    public Distance distance() {
+      return distance;
+    }
+
+    /** {@inheritDoc} */
+    @Override
     protected void validate() {
       super.validate();
       moments.validate();
       if (!Float.isNaN(beta3)) {
         checkUnitInterval("beta3", beta3, "pass e.g. optBeta3(0.999f), or leave it unset for √β₂");
       }
-      checkPositive("d0", d0, "pass e.g. optD0(1e-6)");
+      distance.validate();
       checkPositive("dCoef", dCoef, "pass e.g. optDCoef(1)");
-      checkGrowthRate(growthRate);
     }
 
     /**

@@ -246,7 +246,7 @@ class BaselineRulesTest {
         rig.step(g);
       }
       Prodigy prodigy = (Prodigy) rig.optimizer;
-      assertThat(prodigy.d()).isGreaterThan(2 * Prodigy.DEFAULT_D0);
+      assertThat(prodigy.d()).isGreaterThan(2 * DistanceOptions.DEFAULT_D0);
       assertThat(prodigy.diagnostics().get("k")).isEqualTo(DirectRig.GRADS.length);
     }
   }

@@ -223,7 +223,7 @@ class WholeStepTest {
       rig.step(new float[8]);
       Prodigy prodigy = (Prodigy) rig.optimizer;
       assertThat(rig.values()).containsExactly(DirectRig.W0);
-      assertThat(prodigy.d()).isEqualTo(Prodigy.DEFAULT_D0);
+      assertThat(prodigy.d()).isEqualTo(DistanceOptions.DEFAULT_D0);
       assertThat(prodigy.stepIndex()).isEqualTo(1);
       assertThat(prodigy.diagnostics().get("k")).isZero();
     }
