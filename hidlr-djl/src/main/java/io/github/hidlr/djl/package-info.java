@@ -4,8 +4,9 @@
  * {@code trainer.step()} and {@code EasyTrain.fit} use unchanged; inside it, the package-private
  * {@code CapturingOptimizer} runs the base optimizer once and captures its direction, and
  * {@code HiDlrStepper} is the one class where a training step happens (probe by forward
- * passes, move each group by its own rate; ALGORITHM.md §6). Groups are selected in {@code group}, optimizers that DJL's
- * PyTorch engine lacks live in {@code optim}, learning-rate-free baselines in
- * {@code baseline}, LoRA in {@code lora}, the training loop and checkpoints in {@code train}.
+ * passes, move each group by its own rate; ALGORITHM.md §6). Groups are selected in
+ * {@code group}, optimizers that DJL's PyTorch engine lacks live in {@code optim},
+ * learning-rate-free baselines in {@code baseline}, LoRA in {@code lora}, the training loop
+ * and checkpoints in {@code train}.
  */
 package io.github.hidlr.djl;

@@ -29,7 +29,8 @@ import java.util.Map;
  * @param updateMs {@code O}: the base optimizer's {@code trainer.step()}
  * @param forwardBackwardMsHidlr the Hi-DLR step's training forward and backward (a check: it
  *     should equal {@code F + B})
- * @param updateMsHidlr the Hi-DLR trainer's {@code trainer.step()} per step, probes amortised over {@code Φ}
+ * @param updateMsHidlr the Hi-DLR trainer's {@code trainer.step()} per step, probes amortised
+ *     over {@code Φ}
  * @param updateMsHidlrProbing the Hi-DLR {@code trainer.step()} on probing steps
  * @param updateMsHidlrOther the Hi-DLR {@code trainer.step()} on the other steps (NaN when
  *     {@code Φ = 1}); minus {@code O}, the per-step cost of capturing and rescaling the update

@@ -193,7 +193,8 @@ public final class Prodigy extends WholeStepOptimizer<Prodigy.Scalars> {
    * @param dDenom {@code dDenom}
    * @param k {@code k}
    */
-  public record Scalars(double d, double dMax, double dHat, double dNumerator, double dDenom, long k) {}
+  public record Scalars(
+      double d, double dMax, double dHat, double dNumerator, double dDenom, long k) {}
 
   /** {@inheritDoc} */
   @Override

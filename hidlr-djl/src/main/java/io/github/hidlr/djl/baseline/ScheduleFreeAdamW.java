@@ -253,7 +253,8 @@ public final class ScheduleFreeAdamW extends WholeStepOptimizer<ScheduleFreeAdam
    * @param scheduledLr {@code scheduledLr}
    * @param ckp1 {@code ckp1}
    */
-  public record Scalars(boolean trainMode, double lrMax, double weightSum, double scheduledLr, double ckp1) {}
+  public record Scalars(
+      boolean trainMode, double lrMax, double weightSum, double scheduledLr, double ckp1) {}
 
   /** {@inheritDoc} */
   @Override

@@ -43,8 +43,9 @@ import java.util.Objects;
  *
  * <ul>
  *   <li>a gradient with a NaN or an infinity is rejected with a {@link NonFiniteUpdateException}
- *       (hidlr's one exception for a non-finite update) that names the parameter, before any weight or state of the step changed; every gradient of
- *       the block is cleared so the next backward starts from zero;
+ *       (hidlr's one exception for a non-finite update) that names the parameter, before any
+ *       weight or state of the step changed; every gradient of the block is cleared so the
+ *       next backward starts from zero;
  *   <li>a parameter that requires a gradient but is not updated (e.g. unused in the forward pass)
  *       makes the next step fail with an {@link IllegalStateException} naming it, and the
  *       unfinished step is dropped;

@@ -125,9 +125,10 @@ public final class Checkpoint {
   }
 
   /**
-   * Restores a checkpoint into a model and Hi-DLR optimizer built as for the saved run. Everything is
-   * read and checked first; if applying it still fails (an optimizer state that does not fit),
-   * the model, the tuner and the optimizer are put back as they were before the call.
+   * Restores a checkpoint into a model and Hi-DLR optimizer built as for the saved run.
+   * Everything is read and checked first; if applying it still fails (an optimizer state that
+   * does not fit), the model, the tuner and the optimizer are put back as they were before the
+   * call.
    *
    * @param dir the folder
    * @param model the model, initialised

@@ -23,10 +23,10 @@ import java.util.Objects;
 /**
  * The Hi-DLR training loop, in the style of DJL's {@code EasyTrain.fit}: for each batch,
  * forward and backward, then {@code trainer.step()} with the probe batch chosen by
- * {@link ProbeBatch} ({@link HiDlrOptimizer#probeOn}); listeners see every step; validation after every epoch; optional
- * checkpoints at epoch ends. With a seed, the loop re-seeds DJL's engine at the start of each
- * epoch ({@code seed + epoch}), so shuffling and dropout of a resumed run repeat those of an
- * uninterrupted one.
+ * {@link ProbeBatch} ({@link HiDlrOptimizer#probeOn}); listeners see every step; validation
+ * after every epoch; optional checkpoints at epoch ends. With a seed, the loop re-seeds DJL's
+ * engine at the start of each epoch ({@code seed + epoch}), so shuffling and dropout of a
+ * resumed run repeat those of an uninterrupted one.
  */
 public final class HiDlrFit {
 

@@ -100,7 +100,8 @@ class CheckpointTest {
 
   private static void assertUnchanged(Run run, Map<String, float[]> weights, TunerState tuner) {
     run.weights().forEach((name, w) -> assertThat(w).as(name).containsExactly(weights.get(name)));
-    assertThat(run.hidlr.tuner().orElseThrow().state().estimates()).containsExactly(tuner.estimates());
+    assertThat(run.hidlr.tuner().orElseThrow().state().estimates())
+        .containsExactly(tuner.estimates());
     assertThat(run.hidlr.tuner().orElseThrow().state().step()).isEqualTo(tuner.step());
   }
 
