@@ -26,12 +26,15 @@ import java.util.Set;
  * d_(k)}, which at {@code η_k = η} is the optimizer's own step to the bit. Any other optimizer
  * (DJL's SGD, Adam, AdamW; the whole-step baselines) is differenced at the reference rate
  * {@code η_ref}: {@link #update} saves {@code w_before} into a buffer reused across steps, the
- * base optimizer computes {@code w_after}, and after the whole {@code trainer.step()} the
- * capture stores {@code Δ = w_before − w_after} in the gradient buffer and puts
- * {@code w_before} back; the step is then {@code w_before − Σ_k (η_k / η_ref) Δ_(k)}. The base
- * optimizer's state (momentum, Adam's moments) is updated once per step, never twice as in the
- * reference GeN code. Extra memory: the directions of one step, or one copy of the trainable
- * parameters when differencing.
+ * base optimizer computes {@code w_after}, and once every parameter of the step was updated
+ * ({@link #drain}, at the step's last {@code update}) the capture stores
+ * {@code Δ = w_before − w_after} in the gradient buffer and puts {@code w_before} back; the step
+ * is then {@code w_before − Σ_k (η_k / η_ref) Δ_(k)}. The base optimizer's state (momentum,
+ * Adam's moments) is updated once per step, never twice as in the reference GeN code. Extra
+ * memory during a step: the directions of hidlr's optimizers (up to one copy of the trainable
+ * parameters: Adam's direction is a temporary, SGD's momentum buffer is its state), or one copy
+ * of them kept between steps when differencing; a probing step adds a copy of {@code w_before}
+ * for the probed tensors.
  *
  * <p>Exact when the update is linear in the learning rate: true for SGD, Adam, AdamW and the
  * optimizers of {@code io.github.hidlr.djl.optim}; not for DJL's {@code Sgd} with momentum,
@@ -188,9 +191,9 @@ final class CapturingOptimizer extends Optimizer {
   /**
    * Finishes the step's captures and hands them over: for each replica updated since the last
    * call, stores {@code Δ = w_before − w_after} in its gradient buffer and puts
-   * {@code w_before} back. Done after the whole {@code trainer.step()} rather than inside each
-   * {@link #update}, so base optimizers that finish a step only once every parameter was seen
-   * (Prodigy, D-Adaptation) are captured correctly too.
+   * {@code w_before} back. Done once the step's last parameter was updated rather than inside
+   * each {@link #update}, so base optimizers that finish a step only once every parameter was
+   * seen (Prodigy, D-Adaptation) are captured correctly too.
    *
    * @return the captures of the current step
    */

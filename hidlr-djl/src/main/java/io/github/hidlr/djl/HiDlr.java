@@ -35,7 +35,7 @@ import java.util.function.Supplier;
  *
  * <p>Hand-set rates go through the same optimizer, without probing:
  * {@link Builder#fixedRates} (LoRA+: {@code HiDlr.adamW(ηA).groups(loraGroups)
- * .fixedRates(Map.of("B", 16 * ηA))}; a manual DLR) and, for a schedule, {@code
+ * .fixedRates(Map.of("B", 16.0 * ηA))}; a manual DLR) and, for a schedule, {@code
  * tuner(() -> TunerConfig.fixed().optHorizon(Horizon.COSINE, steps))}.
  */
 public final class HiDlr {
@@ -89,7 +89,8 @@ public final class HiDlr {
    * {@code adamW()} with a fixed tracker): each step's update is differenced at that rate and
    * rescaled per group, at the cost of one copy of the trainable parameters. Its state cannot
    * be checkpointed; hidlr's own optimizers ({@link #on(NdOptimizer)}) hand over their
-   * direction and can.
+   * direction and can (one of them passed here is still captured by its direction, with
+   * {@code rate} as {@code η0}).
    *
    * @param base the base optimizer
    * @param rate its fixed learning rate, which becomes {@code η0}
@@ -173,7 +174,7 @@ public final class HiDlr {
     /**
      * Fixed rates per group, never probed (no probe source needed, no forward pass spent):
      * {@link TunerConfig#fixed()} with these initial rates. A group not named runs at the base
-     * optimizer's rate. LoRA+ is {@code fixedRates(Map.of("B", 16 * ηA))} over groups
+     * optimizer's rate. LoRA+ is {@code fixedRates(Map.of("B", 16.0 * ηA))} over groups
      * {@code A}, {@code B} and {@code head} at the base rate {@code ηA}.
      *
      * @param rates the rate of each named group; every name must be a group

@@ -114,8 +114,9 @@ public final class HiDlrOptimizer extends Optimizer {
 
   /**
    * Probes the next step on this batch instead of the probe source's: for loops that choose
-   * the probe batch themselves ({@code hidlr.probeOn(x, y); trainer.step();}). Used by one
-   * step only, whether it probes or not; the caller keeps the batch open until it returns.
+   * the probe batch themselves ({@code hidlr.probeOn(x, y); trainer.step();}). Used by the next
+   * {@code trainer.step()} only, whether it probes or not: call it right before that step, and
+   * keep the batch open until the step returns.
    *
    * @param data the inputs
    * @param labels the labels
@@ -139,10 +140,12 @@ public final class HiDlrOptimizer extends Optimizer {
   }
 
   /**
-   * What the last completed step did: its rates per group and, on probing steps, the probe
-   * report. For a {@code TrainingListener}'s {@code onTrainingBatch}.
+   * What the last step did: its rates per group and, on probing steps, the probe report. For
+   * a {@code TrainingListener}'s {@code onTrainingBatch}.
    *
-   * @return the last step's outcome, or empty before the first step
+   * @return the last step's outcome; empty before the first step, and after a
+   *     {@code trainer.step()} that did not complete one (a grouped parameter got no gradient;
+   *     the next step then fails and names it)
    */
   public Optional<StepOutcome> lastStep() {
     return Optional.ofNullable(last);
@@ -168,6 +171,10 @@ public final class HiDlrOptimizer extends Optimizer {
       return;
     }
     boolean first = !assembly.inProgress();
+    if (first) {
+      // A trainer.step() that does not complete a step leaves lastStep() empty, not stale.
+      last = null;
+    }
     try {
       assembly.add(parameterId);
       if (first) {

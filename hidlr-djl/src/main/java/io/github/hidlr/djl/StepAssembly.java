@@ -65,7 +65,7 @@ public final class StepAssembly {
       reset();
       throw new IllegalStateException(owner + "'s step never completed: parameters " + missing
           + " require a gradient but got no update from trainer.step() (unused in the forward"
-          + " pass?). That step was dropped and nothing changed. Freeze them"
+          + " pass?). That step was dropped and its weights put back. Freeze them"
           + " (parameter.freeze(true)) or use them in the forward pass");
     }
     String name = expected.get(parameterId);

@@ -36,8 +36,8 @@ import java.util.Objects;
  * them over, and once the last of them arrived calls {@link #applyStep} with all of them, which
  * updates every weight in place. Until then the weights are untouched; {@link NdOptimizer}
  * applies no {@code w ← w − η·d} of its own ({@link #direction} returns none). A
- * {@code CapturingOptimizer} around such an optimizer still sees the whole update, since it
- * reads {@code Δ} after {@code trainer.step()} returns.
+ * Hi-DLR optimizer over such an optimizer still sees the whole update, since it differences the
+ * weights only once the step's last parameter was updated.
  *
  * <p>Failures are loud and leave nothing half done:
  *

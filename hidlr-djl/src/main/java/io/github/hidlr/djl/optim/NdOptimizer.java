@@ -41,8 +41,8 @@ import java.util.function.Function;
  * <p>with a fixed learning rate {@code η} ({@link #learningRate()}). Subclasses only compute the
  * direction {@code d}; the learning rate is applied here and nowhere else, so no buffer holds
  * {@code η}, the state evolves independently of {@code η}, and {@code Δ(c·η) = c·Δ(η)}. Hi-DLR
- * relies on this: it runs the optimizer once at a reference rate and rescales {@code Δ} per
- * parameter group.
+ * relies on this: it runs the optimizer once per step, takes its direction {@code d}
+ * ({@link #captureDirection}) and moves each parameter group by its own rate along it.
  *
  * <p>Per-parameter state (slots such as Adam's {@code exp_avg}) is kept per parameter id and device
  * through {@link #withDefaultState}, together with a per-parameter step counter {@code t} (the one
@@ -114,7 +114,8 @@ public abstract class NdOptimizer extends Optimizer {
    *
    * <p>Runs with grad mode off inside an {@link NDScope}: temporaries need not be closed, and state
    * arrays obtained from {@link #state} may be updated in place. The returned array may be a state
-   * array; it is only read.
+   * array itself (not a view or reshape of one: {@link #captureDirection} tells a state array
+   * from a temporary by identity, and scales and closes a temporary); it is only read.
    *
    * @param parameterId the id of the parameter (changes from run to run)
    * @param weight the parameter, not to be modified here

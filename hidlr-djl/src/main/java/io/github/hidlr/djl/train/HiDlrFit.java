@@ -110,7 +110,10 @@ public final class HiDlrFit {
               case FIXED -> hidlr.probeOn(fixedProbeData, fixedProbeLabels);
             }
             trainer.step();
-            StepOutcome outcome = hidlr.lastStep().orElseThrow();
+            StepOutcome outcome = hidlr.lastStep().orElseThrow(() -> new IllegalStateException(
+                "trainer.step() did not complete a Hi-DLR step: a grouped parameter got no"
+                    + " gradient (unused in the forward pass?); freeze it or leave it out of"
+                    + " the groups"));
             long nanos = System.nanoTime() - begin;
             if (frozen.isEmpty()) {
               nanosBefore += nanos;
