@@ -34,7 +34,7 @@ import java.util.List;
  *     Learning by D-Adaptation</a>
  * @see <a href="https://github.com/facebookresearch/dadaptation">facebookresearch/dadaptation</a>
  */
-public final class DAdaptAdam extends WholeStepOptimizer<DAdaptAdam.Scalars> {
+public final class DAdaptAdam extends DistanceAdaptive<DAdaptAdam.Scalars> {
 
   /** Default {@code lr}, a multiplier of the adapted step size. */
   public static final float DEFAULT_LEARNING_RATE = 1f;
@@ -51,32 +51,14 @@ public final class DAdaptAdam extends WholeStepOptimizer<DAdaptAdam.Scalars> {
   /** Slot of the accumulated, weighted gradients {@code s}. */
   public static final String S = "s";
 
-  private final double beta1;
-  private final double beta2;
-  private final double epsilon;
-  private final double weightDecay;
-  private final boolean decoupled;
-  private final boolean biasCorrection;
-  private final double d0;
-  private final double growthRate;
 
-  private double d;
   private double dHat = Double.NaN;
   private double numeratorWeighted;
   private double skL1;
-  private long k;
 
   private DAdaptAdam(Builder builder) {
-    super(builder, List.of(EXP_AVG, EXP_AVG_SQ, S));
-    this.beta1 = builder.moments.beta1();
-    this.beta2 = builder.moments.beta2();
-    this.epsilon = builder.moments.epsilon();
-    this.weightDecay = builder.resolvedWeightDecay;
-    this.decoupled = builder.distance.decoupled();
-    this.biasCorrection = builder.distance.biasCorrection();
-    this.d0 = builder.distance.d0();
-    this.growthRate = builder.distance.growthRate();
-    this.d = d0;
+    super(builder, List.of(EXP_AVG, EXP_AVG_SQ, S), builder.moments, builder.distance,
+        builder.resolvedWeightDecay);
   }
 
   /**
@@ -86,21 +68,6 @@ public final class DAdaptAdam extends WholeStepOptimizer<DAdaptAdam.Scalars> {
    */
   public static Builder builder() {
     return new Builder();
-  }
-
-  /**
-   * Returns the current estimate {@code d}.
-   *
-   * @return {@code d}
-   */
-  public double d() {
-    return d;
-  }
-
-  private double biasCorrection(long step) {
-    return biasCorrection
-        ? Math.sqrt(1 - Math.pow(beta2, step + 1)) / (1 - Math.pow(beta1, step + 1))
-        : 1;
   }
 
   /** {@inheritDoc} */
@@ -150,16 +117,6 @@ public final class DAdaptAdam extends WholeStepOptimizer<DAdaptAdam.Scalars> {
       w.subi(m.div(denom));
     }
     k++;
-  }
-
-  /**
-   * Returns {@code d·lr·bc}: the step size the next step applies ({@code lr} as scheduled).
-   *
-   * @return the effective learning rate
-   */
-  @Override
-  public double effectiveLearningRate() {
-    return d * learningRate() * schedule().multiplier(stepIndex()) * biasCorrection(k);
   }
 
   /**

@@ -36,7 +36,7 @@ import java.util.List;
  *     Expeditiously Adaptive Parameter-Free Learner</a>
  * @see <a href="https://github.com/konstmish/prodigy">konstmish/prodigy (prodigyopt)</a>
  */
-public final class Prodigy extends WholeStepOptimizer<Prodigy.Scalars> {
+public final class Prodigy extends DistanceAdaptive<Prodigy.Scalars> {
 
   /** Default {@code lr}, a multiplier of the estimated step size. */
   public static final float DEFAULT_LEARNING_RATE = 1f;
@@ -59,39 +59,21 @@ public final class Prodigy extends WholeStepOptimizer<Prodigy.Scalars> {
   /** Slot of the initial weights {@code w₀}. */
   public static final String P0 = "p0";
 
-  private final double beta1;
-  private final double beta2;
   private final double beta3;
-  private final double epsilon;
-  private final double weightDecay;
-  private final boolean decoupled;
-  private final boolean biasCorrection;
   private final boolean safeguardWarmup;
-  private final double d0;
   private final double dCoef;
-  private final double growthRate;
 
-  private double d;
   private double dMax;
   private double dHat = Double.NaN;
   private double dNumerator;
   private double dDenom;
-  private long k;
 
   private Prodigy(Builder builder) {
-    super(builder, List.of(EXP_AVG, EXP_AVG_SQ, S, P0));
-    this.beta1 = builder.moments.beta1();
-    this.beta2 = builder.moments.beta2();
+    super(builder, List.of(EXP_AVG, EXP_AVG_SQ, S, P0), builder.moments, builder.distance,
+        builder.resolvedWeightDecay);
     this.beta3 = Float.isNaN(builder.beta3) ? Math.sqrt(builder.moments.beta2()) : builder.beta3;
-    this.epsilon = builder.moments.epsilon();
-    this.weightDecay = builder.resolvedWeightDecay;
-    this.decoupled = builder.distance.decoupled();
-    this.biasCorrection = builder.distance.biasCorrection();
     this.safeguardWarmup = builder.safeguardWarmup;
-    this.d0 = builder.distance.d0();
     this.dCoef = builder.dCoef;
-    this.growthRate = builder.distance.growthRate();
-    this.d = d0;
     this.dMax = d0;
   }
 
@@ -102,21 +84,6 @@ public final class Prodigy extends WholeStepOptimizer<Prodigy.Scalars> {
    */
   public static Builder builder() {
     return new Builder();
-  }
-
-  /**
-   * Returns the current estimate {@code d}.
-   *
-   * @return {@code d}
-   */
-  public double d() {
-    return d;
-  }
-
-  private double biasCorrection(long step) {
-    return biasCorrection
-        ? Math.sqrt(1 - Math.pow(beta2, step + 1)) / (1 - Math.pow(beta1, step + 1))
-        : 1;
   }
 
   /** {@inheritDoc} */
@@ -171,16 +138,6 @@ public final class Prodigy extends WholeStepOptimizer<Prodigy.Scalars> {
       w.subi(m.div(denom).muli((float) dlr));
     }
     k++;
-  }
-
-  /**
-   * Returns {@code d·lr·bc}: the step size the next step applies ({@code lr} as scheduled).
-   *
-   * @return the effective learning rate
-   */
-  @Override
-  public double effectiveLearningRate() {
-    return d * learningRate() * schedule().multiplier(stepIndex()) * biasCorrection(k);
   }
 
   /**
