@@ -13,7 +13,6 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Set;
 
 /**
@@ -79,44 +78,19 @@ final class CapturingOptimizer extends Optimizer {
   }
 
   /**
-   * Wraps a base optimizer whose learning rate is fixed at {@code referenceRate}.
+   * Wraps a base optimizer whose learning rate is fixed at {@code referenceRate} (both checked
+   * by {@link HiDlr#on}).
    *
    * @param base the base optimizer (SGD, Adam, AdamW, or one of {@code optim})
    * @param referenceRate {@code η_ref}, the constant learning rate the base optimizer was built
    *     with
-   * @return the wrapper, to pass to {@code DefaultTrainingConfig.optOptimizer}
+   * @return the wrapper
    */
   static CapturingOptimizer wrap(Optimizer base, float referenceRate) {
     Builder builder = new Builder();
-    builder.base = Objects.requireNonNull(base, "base optimizer");
-    if (base instanceof CapturingOptimizer) {
-      throw new IllegalArgumentException("the base optimizer is already a CapturingOptimizer");
-    }
-    if (!(referenceRate > 0) || Float.isInfinite(referenceRate)) {
-      throw new IllegalArgumentException("reference rate η_ref = " + referenceRate
-          + " must be finite and > 0: pass the constant learning rate the base optimizer uses");
-    }
+    builder.base = base;
     builder.referenceRate = referenceRate;
     return new CapturingOptimizer(builder);
-  }
-
-  /**
-   * Wraps one of hidlr's optimizers, whose constant learning rate is the reference rate.
-   *
-   * @param base the base optimizer
-   * @return the wrapper
-   */
-  static CapturingOptimizer wrap(NdOptimizer base) {
-    return wrap(base, base.learningRate());
-  }
-
-  /**
-   * The reference rate {@code η_ref}.
-   *
-   * @return {@code η_ref}
-   */
-  float referenceRate() {
-    return referenceRate;
   }
 
   /**

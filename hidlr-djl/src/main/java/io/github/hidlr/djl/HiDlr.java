@@ -110,10 +110,10 @@ public final class HiDlr {
   }
 
   /**
-   * Where the probe batches come from: a dataset's batches in turn, one fixed batch, or the
-   * caller's choice at each probing step.
+   * Where the probe batches come from: a dataset's batches in turn, one fixed batch, or (both
+   * null) the batch the loop gives each step with {@link HiDlrOptimizer#probeOn}.
    */
-  record ProbeSource(Dataset dataset, NDList[] fixed, Supplier<NDList[]> chosen) {}
+  record ProbeSource(Dataset dataset, NDList[] fixed) {}
 
   /** Options of a {@link HiDlrOptimizer}; every one is checked by {@link #build}. */
   public static final class Builder {
@@ -241,8 +241,7 @@ public final class HiDlr {
      * @return this builder
      */
     public Builder probes(Dataset dataset) {
-      this.probes =
-          new ProbeSource(Objects.requireNonNull(dataset, "probe dataset"), null, null);
+      this.probes = new ProbeSource(Objects.requireNonNull(dataset, "probe dataset"), null);
       return this;
     }
 
@@ -260,7 +259,7 @@ public final class HiDlr {
         throw new IllegalArgumentException("the probe batch is empty: Hi-DLR needs at least one"
             + " example to measure the loss on");
       }
-      this.probes = new ProbeSource(null, new NDList[] {data, labels}, null);
+      this.probes = new ProbeSource(null, new NDList[] {data, labels});
       return this;
     }
 
@@ -272,21 +271,7 @@ public final class HiDlr {
      * @return this builder
      */
     public Builder probesPerStep() {
-      this.probes = new ProbeSource(null, null, null);
-      return this;
-    }
-
-    /**
-     * Probe on the batch the caller chooses at each probing step: {@code batch} is called once
-     * per probing step, inside {@code trainer.step()}, and returns {@code {data, labels}}, which
-     * the caller keeps open until that step returns (e.g. arrays of a per-step manager). For
-     * loops that pick the probe batch themselves (a held-out set, the next mini-batch).
-     *
-     * @param batch gives {@code {data, labels}}
-     * @return this builder
-     */
-    public Builder probes(Supplier<NDList[]> batch) {
-      this.probes = new ProbeSource(null, null, Objects.requireNonNull(batch, "probe batches"));
+      this.probes = new ProbeSource(null, null);
       return this;
     }
 

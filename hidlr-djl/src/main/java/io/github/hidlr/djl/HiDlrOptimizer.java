@@ -6,25 +6,20 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.nn.Block;
-import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
 import ai.djl.training.dataset.Batch;
 import ai.djl.training.dataset.Dataset;
 import ai.djl.training.loss.Loss;
 import ai.djl.training.optimizer.Optimizer;
 import ai.djl.translate.TranslateException;
-import ai.djl.util.Pair;
 import io.github.hidlr.core.tuner.HiDlrTuner;
 import io.github.hidlr.core.tuner.TunerConfig;
 import io.github.hidlr.djl.group.ParameterGroups;
 import io.github.hidlr.djl.group.ResolvedGroups;
 import java.io.IOException;
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -225,32 +220,19 @@ public final class HiDlrOptimizer extends Optimizer {
 
   /** The probe batch's loss at the current weights (inference mode, no autograd). */
   private NDArray probeLoss() {
-    if (nextProbe == null && (probes == null
-        || probes.dataset() == null && probes.fixed() == null && probes.chosen() == null)) {
+    if (nextProbe == null
+        && (probes == null || probes.dataset() == null && probes.fixed() == null)) {
       throw new IllegalStateException("this step probes but has no probe batch: call"
           + " hidlr.probeOn(data, labels) before trainer.step(), or give the HiDlr builder a"
           + " probe source (probes(trainSet))");
     }
     if (probeBatch == null) {
       probeManager = block.getParameters().valueAt(0).getArray().getManager().newSubManager();
-      probeBatch = nextProbe != null ? nextProbe : probes.fixed() != null ? probes.fixed()
-          : probes.chosen() != null ? chosenBatch() : nextBatch();
+      probeBatch = nextProbe != null ? nextProbe
+          : probes.fixed() != null ? probes.fixed() : nextBatch();
     }
     NDList prediction = block.forward(store, probeBatch[0], false);
     return loss.evaluate(probeBatch[1], prediction);
-  }
-
-  /** The caller's batch for this step: kept out of the probe pass's scope, owned by the caller. */
-  private NDList[] chosenBatch() {
-    NDList[] batch = probes.chosen().get();
-    if (batch == null || batch.length != 2 || batch[0] == null || batch[1] == null
-        || batch[0].isEmpty() || batch[0].head().getShape().size() == 0) {
-      throw new IllegalStateException("the probe batch supplier gave no batch: return {data,"
-          + " labels} with at least one example");
-    }
-    NDScope.unregister(batch[0]);
-    NDScope.unregister(batch[1]);
-    return batch;
   }
 
   private NDList[] nextBatch() {

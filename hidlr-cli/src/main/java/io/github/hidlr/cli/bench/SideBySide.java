@@ -64,15 +64,13 @@ final class SideBySide {
     int steps = options.stepsFor(phi);
     int rounds = options.rounds();
     TunerConfig config = TunerConfig.hiDlr().setInitialRate(RATE).optProbeEvery(phi).build();
-    // The probe batch is the step's training mini-batch, set before each Hi-DLR step.
-    NDList[][] probe = new NDList[1][];
     HiDlrOptimizer[] hidlrOf = new HiDlrOptimizer[1];
     try (Model baseModel = Model.newInstance("adam");
         Model hiModel = Model.newInstance("hidlr");
         Trainer base = workload.newTrainer(baseModel,
             model -> Optimizers.adam().setLearningRate(RATE).build());
         Trainer hi = workload.newTrainer(hiModel, model -> hidlrOf[0] = HiDlr.adam(RATE)
-            .groups(MlpWorkload.groups(k)).tuner(config).probes(() -> probe[0])
+            .groups(MlpWorkload.groups(k)).tuner(config).probesPerStep()
             .build(model, MlpWorkload.LOSS))) {
       HiDlrOptimizer hidlr = hidlrOf[0];
       int groupCount = MlpWorkload.groups(k).resolve(hiModel.getBlock()).layout().size();
@@ -81,7 +79,7 @@ final class SideBySide {
             + groupCount + " groups");
       }
       BaseSide baseSide = new BaseSide(base);
-      HiDlrSide hiSide = new HiDlrSide(hi, hidlr, probe);
+      HiDlrSide hiSide = new HiDlrSide(hi, hidlr);
       // The first step creates optimizer state and gradient wrappers that must outlive it,
       // so it runs outside any scope; the later ones are scoped and leave nothing behind.
       baseSide.step(false);
@@ -283,17 +281,15 @@ final class SideBySide {
   /** The Hi-DLR trainer: {@code trainer.step()}, probing on the training mini-batch. */
   private final class HiDlrSide extends Side {
     private final HiDlrOptimizer hidlr;
-    private final NDList[][] probe;
 
-    HiDlrSide(Trainer trainer, HiDlrOptimizer hidlr, NDList[][] probe) {
+    HiDlrSide(Trainer trainer, HiDlrOptimizer hidlr) {
       super(trainer);
       this.hidlr = hidlr;
-      this.probe = probe;
     }
 
     @Override
     boolean update(NDList x, NDList y) {
-      probe[0] = new NDList[] {x, y};
+      hidlr.probeOn(x, y);
       trainer.step();
       StepOutcome outcome = hidlr.lastStep().orElseThrow();
       if (outcome.report().isPresent()) {

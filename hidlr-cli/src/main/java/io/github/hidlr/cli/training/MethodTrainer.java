@@ -21,7 +21,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BiConsumer;
 import java.util.function.LongConsumer;
 
@@ -87,11 +86,9 @@ public final class MethodTrainer {
     try (Model model = Model.newInstance(task.name())) {
       model.setBlock(task.model().apply(model.getNDManager()));
       NdOptimizer base = method.optimizer().apply(model.getBlock());
-      // The probe batch of the current step, chosen below and drawn by the optimizer only when
-      // it probes.
-      AtomicReference<java.util.function.Supplier<NDList[]>> probeBatch = new AtomicReference<>();
+      // The loop gives every step its probe batch (the next training batch, or a held-out one).
       HiDlrOptimizer hidlr = method.tuned() ? HiDlr.on(base).groups(method.groups()
-          .apply(model.getBlock())).tuner(method.tuner()).probes(() -> probeBatch.get().get())
+          .apply(model.getBlock())).tuner(method.tuner()).probesPerStep()
           .build(model, task.loss().get()) : null;
       try (Trainer trainer = model.newTrainer(new DefaultTrainingConfig(task.loss().get())
           .optOptimizer(method.tuned() ? hidlr : base))) {
@@ -121,8 +118,7 @@ public final class MethodTrainer {
           int[] probe = heldOut.length == 0 ? next : probeBatch(probeOrder, heldOut);
           boolean finite;
           try (NDManager step = manager.newSubManager()) {
-            probeBatch.set(() -> batch(data, step, probe));
-            finite = step(trainer, hidlr, base, data, step, current, t, trainLoss, rates);
+            finite = step(trainer, hidlr, base, data, step, current, probe, t, trainLoss, rates);
           } catch (NonFiniteUpdateException e) {
             finite = false;
           }
@@ -171,7 +167,7 @@ public final class MethodTrainer {
 
   /** One training step; false when its loss was not finite (nothing was stepped then). */
   private static boolean step(Trainer trainer, HiDlrOptimizer hidlr, NdOptimizer base,
-      Task.Data data, NDManager step, int[] current, int t, double[] trainLoss,
+      Task.Data data, NDManager step, int[] current, int[] probe, int t, double[] trainLoss,
       List<double[]> rates) {
     NDList[] batch = batch(data, step, current);
     try (GradientCollector collector = trainer.newGradientCollector()) {
@@ -181,6 +177,10 @@ public final class MethodTrainer {
         return false;
       }
       collector.backward(loss);
+    }
+    if (hidlr != null) {
+      NDList[] probeBatch = batch(data, step, probe);
+      hidlr.probeOn(probeBatch[0], probeBatch[1]);
     }
     trainer.step();
     if (hidlr == null) {

@@ -15,6 +15,8 @@ import ai.djl.training.DefaultTrainingConfig;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.Trainer;
 import ai.djl.training.loss.Loss;
+import ai.djl.training.optimizer.Optimizer;
+import ai.djl.training.tracker.Tracker;
 import ai.djl.util.Pair;
 import io.github.hidlr.core.tuner.TunerConfig;
 import io.github.hidlr.core.tuner.TunerState;
@@ -42,13 +44,13 @@ class CheckpointTest {
     final Trainer trainer;
     final HiDlrOptimizer hidlr;
 
-    Run(NdOptimizer base, TunerConfig config, int steps) {
+    Run(HiDlr.Builder base, TunerConfig config, int steps) {
       Engine.getInstance().setRandomSeed(5);
       model = Model.newInstance("mlp");
       model.setBlock(new SequentialBlock().add(Linear.builder().setUnits(8).build())
           .add(Activation::relu).add(Linear.builder().setUnits(2).build()));
       Loss loss = Loss.softmaxCrossEntropyLoss();
-      hidlr = HiDlr.on(base).tuner(config).probesPerStep().build(model, loss);
+      hidlr = base.tuner(config).probesPerStep().build(model, loss);
       trainer = model.newTrainer(new DefaultTrainingConfig(loss).optOptimizer(hidlr));
       trainer.initialize(new Shape(1, FEATURES));
       Random random = new Random(9);
@@ -108,11 +110,11 @@ class CheckpointTest {
   @Test
   void aCheckpointOfAnotherOptimizerStateIsRefusedAndChangesNothing(@TempDir Path dir)
       throws IOException {
-    try (Run saved = new Run(momentum(), config(), 6)) {
+    try (Run saved = new Run(HiDlr.on(momentum()), config(), 6)) {
       Checkpoint.save(dir.resolve("ckpt"), saved.model, saved.hidlr, 1);
     }
     // Same optimizer class, no momentum buffer: its state cannot take the saved one.
-    try (Run other = new Run(plain(), config(), 3)) {
+    try (Run other = new Run(HiDlr.on(plain()), config(), 3)) {
       Map<String, float[]> weights = other.weights();
       TunerState tuner = other.hidlr.tuner().orElseThrow().state();
       assertThatThrownBy(() -> Checkpoint.restore(dir.resolve("ckpt"), other.model,
@@ -125,11 +127,11 @@ class CheckpointTest {
   @Test
   void aCheckpointOfAnotherTunerConfigurationIsRefusedAndChangesNothing(@TempDir Path dir)
       throws IOException {
-    try (Run saved = new Run(momentum(), config(), 4)) {
+    try (Run saved = new Run(HiDlr.on(momentum()), config(), 4)) {
       Checkpoint.save(dir, saved.model, saved.hidlr, 1);
     }
     TunerConfig paper = TunerConfig.paper().setInitialRate(0.05f).optProbeEvery(2).build();
-    try (Run other = new Run(momentum(), paper, 2)) {
+    try (Run other = new Run(HiDlr.on(momentum()), paper, 2)) {
       Map<String, float[]> weights = other.weights();
       TunerState tuner = other.hidlr.tuner().orElseThrow().state();
       assertThatThrownBy(() -> Checkpoint.restore(dir, other.model, other.hidlr))
@@ -143,21 +145,21 @@ class CheckpointTest {
   void anInterruptedSaveLeavesThePreviousCheckpoint(@TempDir Path dir) throws IOException {
     Path checkpoint = dir.resolve("ckpt");
     Map<String, float[]> first;
-    try (Run run = new Run(momentum(), config(), 4)) {
+    try (Run run = new Run(HiDlr.on(momentum()), config(), 4)) {
       Checkpoint.save(checkpoint, run.model, run.hidlr, 2);
       first = run.weights();
     }
     // A save that died half-way left its staging folder behind; the checkpoint is intact.
     Files.createDirectories(dir.resolve("ckpt.partial"));
     Files.writeString(dir.resolve("ckpt.partial").resolve("parameters.ndlist"), "half");
-    try (Run fresh = new Run(momentum(), config(), 0)) {
+    try (Run fresh = new Run(HiDlr.on(momentum()), config(), 0)) {
       assertThat(Checkpoint.restore(checkpoint, fresh.model, fresh.hidlr)).isEqualTo(2);
       fresh.weights().forEach((name, w) -> assertThat(w).as(name)
           .containsExactly(first.get(name)));
       // and the next save replaces the staging folder and the checkpoint.
       Checkpoint.save(checkpoint, fresh.model, fresh.hidlr, 3);
     }
-    try (Run again = new Run(momentum(), config(), 0)) {
+    try (Run again = new Run(HiDlr.on(momentum()), config(), 0)) {
       assertThat(Checkpoint.restore(checkpoint, again.model, again.hidlr)).isEqualTo(3);
     }
     assertThat(dir.resolve("ckpt.partial")).doesNotExist();
@@ -165,14 +167,27 @@ class CheckpointTest {
   }
 
   @Test
+  void anOptimizerWhoseStateCannotBeSavedIsRefused(@TempDir Path dir) {
+    // DJL's SGD can be Hi-DLR's base (differenced), but hidlr cannot save or set its state.
+    Optimizer djlSgd = Optimizer.sgd().setLearningRateTracker(Tracker.fixed(0.05f)).build();
+    try (Run run = new Run(HiDlr.on(djlSgd, 0.05f), config(), 2)) {
+      assertThatThrownBy(() -> Checkpoint.save(dir, run.model, run.hidlr, 1))
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("cannot checkpoint the base optimizer")
+          .hasMessageContaining("Optimizers");
+    }
+    assertThat(dir.resolve(Checkpoint.MANIFEST)).doesNotExist();
+  }
+
+  @Test
   void aCorruptParameterFileChangesNothing(@TempDir Path dir) throws IOException {
-    try (Run saved = new Run(momentum(), config(), 4)) {
+    try (Run saved = new Run(HiDlr.on(momentum()), config(), 4)) {
       Checkpoint.save(dir, saved.model, saved.hidlr, 1);
     }
     byte[] bytes = Files.readAllBytes(dir.resolve("parameters.ndlist"));
     bytes[bytes.length / 3] ^= 0x33;
     Files.write(dir.resolve("parameters.ndlist"), bytes);
-    try (Run other = new Run(momentum(), config(), 2)) {
+    try (Run other = new Run(HiDlr.on(momentum()), config(), 2)) {
       Map<String, float[]> weights = other.weights();
       TunerState tuner = other.hidlr.tuner().orElseThrow().state();
       assertThatThrownBy(() -> Checkpoint.restore(dir, other.model, other.hidlr))
