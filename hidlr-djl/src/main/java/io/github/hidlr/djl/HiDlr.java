@@ -98,7 +98,7 @@ public final class HiDlr {
    */
   public static Builder on(Optimizer base, float rate) {
     Objects.requireNonNull(base, "base optimizer");
-    if (base instanceof HiDlrOptimizer || base instanceof CapturingOptimizer) {
+    if (base instanceof HiDlrOptimizer) {
       throw new IllegalArgumentException("the base optimizer is already Hi-DLR's: pass the"
           + " optimizer it wraps");
     }

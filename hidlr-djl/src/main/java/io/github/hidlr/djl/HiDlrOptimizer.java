@@ -6,6 +6,9 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.nn.Block;
+import ai.djl.nn.Parameter;
+import ai.djl.pytorch.engine.PtNDArray;
+import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.ParameterStore;
 import ai.djl.training.dataset.Batch;
 import ai.djl.training.dataset.Dataset;
@@ -14,12 +17,18 @@ import ai.djl.training.optimizer.Optimizer;
 import ai.djl.translate.TranslateException;
 import io.github.hidlr.core.tuner.HiDlrTuner;
 import io.github.hidlr.core.tuner.TunerConfig;
+import io.github.hidlr.djl.baseline.WholeStepOptimizer;
+import io.github.hidlr.djl.group.GroupMember;
 import io.github.hidlr.djl.group.ParameterGroups;
 import io.github.hidlr.djl.group.ResolvedGroups;
+import io.github.hidlr.djl.optim.NdOptimizer;
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -28,26 +37,51 @@ import java.util.function.Consumer;
 /**
  * Hi-DLR as an ordinary DJL {@link Optimizer}: hand it to
  * {@code DefaultTrainingConfig.optOptimizer} and train with {@code trainer.step()} or
- * {@code EasyTrain.fit}, unchanged. Build it with {@link HiDlr}.
+ * {@code EasyTrain.fit}, unchanged. Build it with {@link HiDlr}. The one adapter between DJL
+ * and hidlr's rates.
  *
- * <p>DJL calls {@link #update} once per trainable parameter inside {@code trainer.step()}. Each
- * call is captured (the base optimizer runs once, at {@code η_ref = η0}, see
- * {@link CapturingOptimizer}); when every grouped parameter of the model has been seen, the
- * step is completed as {@link HiDlrStepper} does it (ALGORITHM.md §6): probe the loss on the
- * probe batch by forward passes at {@code w − Σ_k ξ_k d_(k)} when the tuner is due
- * ({@code Φ}), choose {@code η_k}, and write {@code w = w_before − Σ_k η_k d_(k)}. The probe
- * batch is drawn only on probing steps.
+ * <p>DJL calls {@link #update} once per trainable parameter inside {@code trainer.step()}. The
+ * first call of a step refuses a non-finite gradient before anything changes; each call then
+ * runs the base optimizer once and captures its update instead of applying it. hidlr's own
+ * optimizers ({@code io.github.hidlr.djl.optim}) hand over their direction {@code d}
+ * ({@link NdOptimizer#captureDirection}) and leave the weight at {@code w_before}; any other
+ * optimizer (DJL's SGD, Adam, AdamW; the whole-step baselines) is differenced at its fixed rate
+ * {@code η_ref}: {@code w_before} is saved into a buffer reused across steps, the base
+ * optimizer writes {@code w_after}, and at the step's last parameter
+ * {@code Δ = w_before − w_after} goes into the gradient buffer and {@code w_before} back. The
+ * base optimizer's state is updated once per step, never twice as in the reference GeN code.
+ * When every trainable parameter of the model has been seen, {@link GroupedStep} completes the
+ * step (ALGORITHM.md §6): probe the loss on the probe batch by forward passes at
+ * {@code w − Σ_k ξ_k d_(k)} when the tuner is due ({@code Φ}), choose {@code η_k}, and write
+ * {@code w = w_before − Σ_k η_k d_(k)}, which at {@code η_k = η} is the optimizer's own step to
+ * the bit. The probe batch is drawn only on probing steps.
+ *
+ * <p>Exact when the update is linear in the learning rate: true for SGD, Adam, AdamW and the
+ * optimizers of {@code io.github.hidlr.djl.optim}; not for DJL's {@code Sgd} with momentum,
+ * which keeps the learning rate inside its buffer. Extra memory during a step: the directions
+ * of hidlr's optimizers (up to one copy of the trainable parameters), or one copy kept between
+ * steps when differencing; a probing step adds a copy of {@code w_before} for the probed
+ * tensors.
  *
  * <p>Wrong wiring fails with a message that says the fix: a parameter that is not in the
  * model this optimizer was built for (an optimizer shared by two models), a grouped parameter
  * that got no gradient (it did not take part in the forward pass, or the step ran without a
- * backward), a probe source that yields no batch, a trainable parameter in no group (when the
- * groups are resolved at the first step). Not
- * thread-safe; one optimizer per trainer.
+ * backward), a probe source that yields no batch, a trainable parameter in no group. A step that
+ * fails part-way puts back the weights it moved and clears the gradients. Not thread-safe; one
+ * optimizer per trainer.
  */
 public final class HiDlrOptimizer extends Optimizer {
 
-  private final CapturingOptimizer capture;
+  private final Optimizer base;
+  /** {@code η_ref}: the base optimizer's fixed learning rate. */
+  private final float referenceRate;
+  /** Whether the base optimizer hands over its direction rather than being differenced. */
+  private final boolean capturesDirection;
+  /** {@code w_before} per replica when differencing, reused step after step. */
+  private final Map<String, NDArray> buffers = new LinkedHashMap<>();
+  private NDManager bufferManager;
+  /** The captures of the step being assembled. */
+  private final List<GroupedStep.Capture> pending = new ArrayList<>();
   private final Block block;
   private final Loss loss;
   private final ParameterGroups groupSpec;
@@ -55,7 +89,7 @@ public final class HiDlrOptimizer extends Optimizer {
   private final HiDlr.ProbeSource probes;
   private final Consumer<StepOutcome> onStep;
 
-  private HiDlrStepper stepper;
+  private GroupedStep stepper;
   private ParameterStore store;
   private NDManager probeManager;
   private NDManager iteratorManager;
@@ -72,7 +106,9 @@ public final class HiDlrOptimizer extends Optimizer {
 
   HiDlrOptimizer(HiDlr.Builder builder, Model model, Loss loss) {
     super(builder.optimizerBuilder());
-    this.capture = CapturingOptimizer.wrap(builder.base(), builder.rate());
+    this.base = builder.base();
+    this.referenceRate = builder.rate();
+    this.capturesDirection = base instanceof NdOptimizer && !(base instanceof WholeStepOptimizer);
     this.block = Objects.requireNonNull(model, "model").getBlock();
     if (block == null) {
       throw new IllegalArgumentException("the model has no block: call model.setBlock(...)"
@@ -173,9 +209,9 @@ public final class HiDlrOptimizer extends Optimizer {
     try {
       assembly.add(parameterId);
       if (first) {
-        stepper.checkGradients();
+        checkGradients();
       }
-      capture.update(parameterId, weight, grad);
+      capture(parameterId, weight, grad);
     } catch (RuntimeException | Error e) {
       // A wiring mistake or a refused step (a non-finite gradient) leaves nothing half done.
       abortStep();
@@ -184,7 +220,14 @@ public final class HiDlrOptimizer extends Optimizer {
     if (assembly.complete()) {
       assembly.reset();
       try {
-        last = stepper.complete(this::probeLoss);
+        List<GroupedStep.Capture> captures;
+        try {
+          captures = drain();
+        } catch (RuntimeException | Error e) {
+          clearGradients();
+          throw e;
+        }
+        last = stepper.apply(captures, this::probeLoss);
         onStep.accept(last);
       } finally {
         probeBatch = null;
@@ -201,16 +244,160 @@ public final class HiDlrOptimizer extends Optimizer {
   private void abortStep() {
     assembly.reset();
     nextProbe = null;
-    capture.abort();
+    restoreCaptured();
     if (stepper != null) {
-      stepper.clearGradients();
+      clearGradients();
+    }
+  }
+
+  /**
+   * Runs the base optimizer on one parameter and captures its update: its direction, or
+   * {@code w_before} for differencing once the step is complete ({@link #drain}).
+   */
+  private void capture(String parameterId, NDArray weight, NDArray grad) {
+    boolean gradMode = JniUtils.isGradMode();
+    JniUtils.setGradMode(false);
+    try {
+      if (capturesDirection) {
+        // d itself, the weight left at w_before: no copy, no difference, no restore.
+        pending.add(new GroupedStep.Capture(parameterId, weight, null,
+            ((NdOptimizer) base).captureDirection(parameterId, weight, grad)));
+        return;
+      }
+      String key = parameterId + "@" + weight.getDevice();
+      NDArray before = buffers.get(key);
+      if (before == null) {
+        if (bufferManager == null || !bufferManager.isOpen()) {
+          bufferManager = weight.getManager().newSubManager(weight.getDevice());
+        }
+        before = weight.duplicate();
+        NDScope.unregister(before);
+        before.attach(bufferManager);
+        buffers.put(key, before);
+      } else {
+        // One copy of the parameters, reused step after step: no allocation.
+        Tensors.assign(before, weight);
+      }
+      pending.add(new GroupedStep.Capture(parameterId, weight, before, null));
+      base.update(parameterId, weight, grad);
+    } finally {
+      JniUtils.setGradMode(gradMode);
+    }
+  }
+
+  /**
+   * Hands over the step's captures: for each differenced replica, stores
+   * {@code Δ = w_before − w_after} in its gradient buffer and puts {@code w_before} back. Done
+   * at the step's last parameter rather than in each {@link #update}, so base optimizers that
+   * move the weights only once every parameter was seen (Prodigy, D-Adaptation) are captured
+   * correctly too.
+   */
+  private List<GroupedStep.Capture> drain() {
+    boolean gradMode = JniUtils.isGradMode();
+    JniUtils.setGradMode(false);
+    boolean done = false;
+    try {
+      for (GroupedStep.Capture capture : pending) {
+        if (capture.before() == null) {
+          continue;
+        }
+        PtNDArray gradient = JniUtils.getGradient((PtNDArray) capture.weight());
+        if (gradient == null) {
+          throw new IllegalStateException("parameter " + capture.parameterId() + " has no"
+              + " gradient buffer after the base optimizer's update: run backward before"
+              + " stepping");
+        }
+        try (NDArray delta = gradient) {
+          Tensors.assign(delta, capture.before());
+          delta.subi(capture.weight());
+        }
+        Tensors.assign(capture.weight(), capture.before());
+      }
+      List<GroupedStep.Capture> out = new ArrayList<>(pending);
+      pending.clear();
+      done = true;
+      return out;
+    } finally {
+      if (!done) {
+        restoreCaptured();
+      }
+      JniUtils.setGradMode(gradMode);
+    }
+  }
+
+  /** Puts {@code w_before} back into every replica captured this step and forgets them. */
+  private void restoreCaptured() {
+    boolean gradMode = JniUtils.isGradMode();
+    JniUtils.setGradMode(false);
+    try {
+      for (GroupedStep.Capture capture : pending) {
+        if (capture.before() != null) {
+          Tensors.assign(capture.weight(), capture.before());
+        }
+        if (capture.direction() != null) {
+          capture.direction().close();
+        }
+      }
+    } finally {
+      pending.clear();
+      JniUtils.setGradMode(gradMode);
+    }
+  }
+
+  /**
+   * Refuses a non-finite gradient before the base optimizer sees it: once folded into
+   * momentum or Adam's moments it would poison every later step. Nothing has changed when this
+   * throws; the gradients are cleared.
+   */
+  private void checkGradients() {
+    boolean gradMode = JniUtils.isGradMode();
+    JniUtils.setGradMode(false);
+    try {
+      List<String> names = new ArrayList<>();
+      List<NDArray> gradients = new ArrayList<>();
+      for (List<GroupMember> members : stepper.groups().membersById().values()) {
+        Parameter parameter = members.get(0).parameter();
+        PtNDArray gradient = parameter.requiresGradient()
+            ? JniUtils.getGradient((PtNDArray) parameter.getArray()) : null;
+        if (gradient != null) {
+          names.add(members.get(0).name());
+          gradients.add(gradient);
+        }
+      }
+      int bad;
+      try {
+        bad = Tensors.firstNonFinite(gradients);
+      } finally {
+        gradients.forEach(NDArray::close);
+      }
+      if (bad >= 0) {
+        throw new NonFiniteUpdateException("the gradient of parameter \""
+            + names.get(bad) + "\" is not finite: the loss was NaN or infinite, or the"
+            + " gradient exploded. Nothing was changed: the weights were left as they were, the"
+            + " base optimizer's state and the tuner are as before this step, and the"
+            + " gradients were cleared. Check the batch for NaN or infinite values, lower the"
+            + " initial rate, or clip gradients.");
+      }
+    } finally {
+      JniUtils.setGradMode(gradMode);
+    }
+  }
+
+  private void clearGradients() {
+    for (List<GroupMember> members : stepper.groups().membersById().values()) {
+      Parameter parameter = members.get(0).parameter();
+      if (parameter.requiresGradient()) {
+        JniUtils.zeroGrad((PtNDArray) parameter.getArray());
+      }
     }
   }
 
   /** Resolves the groups against the model's (now initialised) block. */
   private void start() {
+    ThreadCheck.warnOnce();
     ResolvedGroups groups = groupSpec.resolve(block);
-    HiDlrStepper created = HiDlrStepper.detached(capture, groups, config);
+    GroupedStep created = new GroupedStep(groups, config, capturesDirection ? 1 : referenceRate);
+    groups.freezeRest();
     for (String name : groups.frozenByRest()) {
       frozenByGroups.add(block.getParameters().get(name).getId());
     }
@@ -277,7 +464,11 @@ public final class HiDlrOptimizer extends Optimizer {
    * @return the buffer size in bytes
    */
   public long bufferBytes() {
-    return capture.bufferBytes();
+    long bytes = 0;
+    for (NDArray buffer : buffers.values()) {
+      bytes += buffer.size() * buffer.getDataType().getNumOfBytes();
+    }
+    return bytes;
   }
 
   /**
@@ -286,12 +477,12 @@ public final class HiDlrOptimizer extends Optimizer {
    * @return the base optimizer
    */
   public Optimizer base() {
-    return capture.base();
+    return base;
   }
 
   @Override
   public String toString() {
-    return "HiDlrOptimizer[base=" + capture.base().getClass().getSimpleName() + ", η0="
+    return "HiDlrOptimizer[base=" + base.getClass().getSimpleName() + ", η0="
         + config.initialRate() + ", Φ=" + config.probeEvery() + "]";
   }
 }

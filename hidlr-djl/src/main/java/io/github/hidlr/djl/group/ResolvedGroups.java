@@ -29,7 +29,7 @@ public final class ResolvedGroups {
 
   /**
    * Freezes the trainable parameters in no group, as {@code Rest.FREEZE} asked; resolving
-   * itself changes nothing. {@code HiDlrStepper} and {@code HiDlrOptimizer} call it when
+   * itself changes nothing. {@code HiDlrOptimizer} calls it when
    * training starts. Idempotent.
    */
   public void freezeRest() {

@@ -136,7 +136,7 @@ public abstract class NdOptimizer extends Optimizer {
   /**
    * One parameter's step direction {@code d}, handed over instead of applied: the same state
    * changes and step count as {@link #update}, but the weight is left alone. For Hi-DLR's
-   * {@code CapturingOptimizer}, which moves each parameter group by its own rate,
+   * {@code HiDlrOptimizer}, which moves each parameter group by its own rate,
    * {@code w ← w − η_k·d} (ALGORITHM.md §6), so that a step at {@code η_k = η} is
    * {@link #update}'s to the bit.
    *

@@ -6,7 +6,6 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
-import ai.djl.nn.Parameter;
 import io.github.hidlr.core.probe.LossPrecision;
 import io.github.hidlr.core.probe.LossProbe;
 import io.github.hidlr.core.tuner.HiDlrTuner;
@@ -15,93 +14,65 @@ import io.github.hidlr.core.tuner.StepResult;
 import io.github.hidlr.core.tuner.TunerConfig;
 import io.github.hidlr.djl.group.GroupMember;
 import io.github.hidlr.djl.group.ResolvedGroups;
+import io.github.hidlr.djl.optim.NdOptimizer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.function.Supplier;
 
 /**
- * The one place where a Hi-DLR training step happens on DJL (ALGORITHM.md §6), driven from
- * inside {@code trainer.step()} by {@link HiDlrOptimizer}: the base optimizer ran once through
- * the {@link CapturingOptimizer}, which handed over its direction {@code d}; probe the loss on
- * the probe batch by forward passes at {@code w_before − Σ_k ξ_k d_(k)} (inference mode, no
+ * The arithmetic of one Hi-DLR step on DJL (ALGORITHM.md §6), once {@link HiDlrOptimizer} has
+ * captured the base optimizer's direction {@code d} of every parameter: probe the loss on the
+ * probe batch by forward passes at {@code w_before − Σ_k ξ_k d_(k)} (inference mode, no
  * autograd), let the {@link HiDlrTuner} choose {@code η_k}, and write
- * {@code w = w_before − Σ_k η_k d_(k)}. (A base optimizer that only hands over its update
- * {@code Δ = η_ref·d} is moved by {@code (η_k / η_ref) Δ}.)
+ * {@code w = w_before − Σ_k η_k d_(k)}. (A base optimizer that is differenced hands over
+ * {@code Δ = η_ref·d} instead and is moved by {@code (η_k / η_ref) Δ}.)
  *
  * <p>Displacements are written in place into the probed groups' tensors, each from the previous
  * one by the difference of the displacements (no copy); the saved {@code w_before} is restored
  * bit for bit whatever happens during a probe. Not thread-safe; run it on the thread that
  * trains.
  */
-final class HiDlrStepper {
+final class GroupedStep {
 
-  private final CapturingOptimizer optimizer;
+  /**
+   * One parameter replica captured during a step: the weight, {@code w_before} when the base
+   * optimizer was differenced (null when it handed over its direction and left the weight
+   * alone), and the direction it handed over (null when differenced: {@code Δ} is then in the
+   * gradient buffer).
+   */
+  record Capture(String parameterId, NDArray weight, NDArray before,
+      NdOptimizer.Direction direction) {}
+
   private final ResolvedGroups groups;
   private final HiDlrTuner tuner;
-  /** The rate a captured update already contains ({@link CapturingOptimizer#unit()}). */
+  /** The rate a captured update already contains: 1 for a direction, η_ref for Δ. */
   private final double unit;
 
-  private HiDlrStepper(CapturingOptimizer optimizer, ResolvedGroups groups, HiDlrTuner tuner) {
-    this.optimizer = optimizer;
+  GroupedStep(ResolvedGroups groups, TunerConfig config, double unit) {
     this.groups = groups;
-    this.tuner = tuner;
-    this.unit = optimizer.unit();
+    this.tuner = HiDlrTuner.create(config, groups.layout());
+    this.unit = unit;
   }
 
-  /**
-   * A stepper driven from inside {@code trainer.step()} by {@link HiDlrOptimizer}. Freezes the
-   * parameters the groups leave out when they say {@code Rest.FREEZE}.
-   */
-  static HiDlrStepper detached(CapturingOptimizer optimizer, ResolvedGroups groups,
-      TunerConfig config) {
-    ThreadCheck.warnOnce();
-    HiDlrTuner tuner = HiDlrTuner.create(config, groups.layout());
-    groups.freezeRest();
-    return new HiDlrStepper(optimizer, groups, tuner);
-  }
-
-  /**
-   * The tuner (its state, estimates and configuration).
-   *
-   * @return the tuner
-   */
   HiDlrTuner tuner() {
     return tuner;
   }
 
-  /**
-   * The resolved groups.
-   *
-   * @return the groups
-   */
   ResolvedGroups groups() {
     return groups;
   }
 
   /**
-   * The loss of the probe batch at the current weights, as a scalar array; called only when the
-   * tuner probes, in inference mode and inside a scope that closes what it returns.
-   */
-  @FunctionalInterface
-  interface ProbeForward {
-    NDArray loss();
-  }
-
-  /**
-   * Finishes a step whose base updates were captured (every trainable parameter went through
-   * the capturing optimizer): probe if due, and write the rescaled update.
+   * Finishes a step whose every trainable parameter was captured: probe if due, write the
+   * rescaled update, clear the gradients and free the directions.
    *
-   * @param forward the probe batch's loss at the current weights
+   * @param captures the step's captures
+   * @param forward the probe batch's loss at the current weights, as a scalar array; called
+   *     only when the tuner probes, in inference mode, inside a scope that closes it
    * @return what the step did
    */
-  StepOutcome complete(ProbeForward forward) {
-    List<CapturingOptimizer.Capture> captures;
-    try {
-      captures = optimizer.drain();
-    } catch (RuntimeException | Error e) {
-      clearGradients();
-      throw e;
-    }
+  StepOutcome apply(List<Capture> captures, Supplier<NDArray> forward) {
     boolean gradMode = JniUtils.isGradMode();
     JniUtils.setGradMode(false);
     List<Replica> replicas = new ArrayList<>(captures.size());
@@ -109,17 +80,17 @@ final class HiDlrStepper {
     try (NDScope scope = new NDScope()) {
       scope.suppressNotUsedWarning();
       try {
-        for (CapturingOptimizer.Capture capture : captures) {
-          replicas.add(new Replica(capture, groups.members(capture.parameterId)));
+        for (Capture capture : captures) {
+          replicas.add(new Replica(capture, groups.members(capture.parameterId())));
         }
         return probeAndApply(replicas, forward);
       } finally {
         // Clear the gradient buffers (they may hold Δ) so the next backward starts from zero,
         // and free the captured directions.
-        for (CapturingOptimizer.Capture capture : captures) {
-          JniUtils.zeroGrad((PtNDArray) capture.weight);
-          if (capture.direction != null) {
-            capture.direction.close();
+        for (Capture capture : captures) {
+          JniUtils.zeroGrad((PtNDArray) capture.weight());
+          if (capture.direction() != null) {
+            capture.direction().close();
           }
         }
       }
@@ -128,7 +99,7 @@ final class HiDlrStepper {
     }
   }
 
-  private StepOutcome probeAndApply(List<Replica> replicas, ProbeForward forward) {
+  private StepOutcome probeAndApply(List<Replica> replicas, Supplier<NDArray> forward) {
     checkFinite(replicas);
     long begin = System.nanoTime();
     StepResult result;
@@ -165,58 +136,6 @@ final class HiDlrStepper {
     return names;
   }
 
-  /**
-   * Refuses a non-finite gradient before the base optimizer sees it: once folded into
-   * momentum or Adam's moments it would poison every later step. Nothing has changed when this
-   * throws; the gradients are cleared.
-   */
-  void checkGradients() {
-    boolean gradMode = JniUtils.isGradMode();
-    JniUtils.setGradMode(false);
-    try {
-      List<String> names = new ArrayList<>();
-      List<NDArray> gradients = new ArrayList<>();
-      for (List<GroupMember> members : groups.membersById().values()) {
-        Parameter parameter = members.get(0).parameter();
-        if (!parameter.requiresGradient()) {
-          continue;
-        }
-        PtNDArray gradient = JniUtils.getGradient((PtNDArray) parameter.getArray());
-        if (gradient != null) {
-          names.add(members.get(0).name());
-          gradients.add(gradient);
-        }
-      }
-      int bad;
-      try {
-        bad = Tensors.firstNonFinite(gradients);
-      } finally {
-        gradients.forEach(NDArray::close);
-      }
-      if (bad >= 0) {
-        clearGradients();
-        throw new NonFiniteUpdateException("the gradient of parameter \""
-            + names.get(bad) + "\" is not finite: the loss was NaN or infinite, or the"
-            + " gradient exploded. Nothing was changed: the weights were left as they were, the"
-            + " base optimizer's state and the tuner are as before this step, and the"
-            + " gradients were cleared. Check"
-            + " the batch for NaN or infinite values, lower the initial rate, or clip"
-            + " gradients.");
-      }
-    } finally {
-      JniUtils.setGradMode(gradMode);
-    }
-  }
-
-  void clearGradients() {
-    for (List<GroupMember> members : groups.membersById().values()) {
-      Parameter parameter = members.get(0).parameter();
-      if (parameter.requiresGradient()) {
-        JniUtils.zeroGrad((PtNDArray) parameter.getArray());
-      }
-    }
-  }
-
   private void checkFinite(List<Replica> replicas) {
     int bad = Tensors.firstNonFinite(replicas.stream().map(r -> r.delta).toList());
     if (bad >= 0) {
@@ -239,20 +158,20 @@ final class HiDlrStepper {
     final List<GroupMember> members;
     final double[] current;
 
-    Replica(CapturingOptimizer.Capture capture, List<GroupMember> members) {
-      this.weight = capture.weight;
-      this.before = capture.before;
-      if (capture.direction != null) {
-        this.delta = capture.direction.array();
-        this.scratch = capture.direction.owned();
+    Replica(Capture capture, List<GroupMember> members) {
+      this.weight = capture.weight();
+      this.before = capture.before();
+      if (capture.direction() != null) {
+        this.delta = capture.direction().array();
+        this.scratch = capture.direction().owned();
       } else {
-        this.delta = JniUtils.getGradient((PtNDArray) capture.weight);
+        this.delta = JniUtils.getGradient((PtNDArray) capture.weight());
         this.scratch = true;
       }
       this.members = members;
       this.current = new double[members.size()];
       if (members.isEmpty()) {
-        throw new IllegalStateException("parameter " + capture.parameterId + " was updated by the"
+        throw new IllegalStateException("parameter " + capture.parameterId() + " was updated by the"
             + " optimizer but is in no group; resolve the groups after every parameter is"
             + " created, and freeze parameters outside them");
       }
@@ -347,9 +266,9 @@ final class HiDlrStepper {
   /** The loss on the probe batch at displaced weights, by forward passes in inference mode. */
   private final class ForwardProbe implements LossProbe {
     private final List<Replica> replicas;
-    private final ProbeForward forward;
+    private final Supplier<NDArray> forward;
 
-    ForwardProbe(List<Replica> replicas, ProbeForward forward) {
+    ForwardProbe(List<Replica> replicas, Supplier<NDArray> forward) {
       this.replicas = replicas;
       this.forward = forward;
     }
@@ -365,7 +284,7 @@ final class HiDlrStepper {
       }
       try (NDScope scope = new NDScope()) {
         scope.suppressNotUsedWarning();
-        return forward.loss().toType(DataType.FLOAT64, false).getDouble();
+        return forward.get().toType(DataType.FLOAT64, false).getDouble();
       }
     }
 
