@@ -17,7 +17,6 @@ import ai.djl.training.optimizer.Optimizer;
 import ai.djl.translate.TranslateException;
 import io.github.hidlr.core.tuner.HiDlrTuner;
 import io.github.hidlr.core.tuner.TunerConfig;
-import io.github.hidlr.djl.baseline.WholeStepOptimizer;
 import io.github.hidlr.djl.group.GroupMember;
 import io.github.hidlr.djl.group.ParameterGroups;
 import io.github.hidlr.djl.group.ResolvedGroups;
@@ -108,7 +107,7 @@ public final class HiDlrOptimizer extends Optimizer {
     super(builder.optimizerBuilder());
     this.base = builder.base();
     this.referenceRate = builder.rate();
-    this.capturesDirection = base instanceof NdOptimizer && !(base instanceof WholeStepOptimizer);
+    this.capturesDirection = base instanceof NdOptimizer nd && nd.handsOverDirections();
     this.block = Objects.requireNonNull(model, "model").getBlock();
     if (block == null) {
       throw new IllegalArgumentException("the model has no block: call model.setBlock(...)"

@@ -138,7 +138,7 @@ public final class DAdaptAdam extends DistanceAdaptive<DAdaptAdam.Scalars> {
 
   /** {@inheritDoc} */
   @Override
-  protected void restoreGlobalState(Scalars scalars) {
+  protected void restore(Scalars scalars) {
     d = scalars.d();
     dHat = scalars.dHat();
     numeratorWeighted = scalars.numeratorWeighted();

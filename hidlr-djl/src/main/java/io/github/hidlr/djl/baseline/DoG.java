@@ -232,7 +232,7 @@ public final class DoG extends WholeStepOptimizer<DoG.Scalars> {
 
   /** {@inheritDoc} */
   @Override
-  protected void restoreGlobalState(Scalars scalars) {
+  protected void restore(Scalars scalars) {
     eta = scalars.eta();
     rbar = scalars.rbar();
     gradSumSq = scalars.G();

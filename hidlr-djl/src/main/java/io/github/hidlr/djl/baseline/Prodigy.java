@@ -161,7 +161,7 @@ public final class Prodigy extends DistanceAdaptive<Prodigy.Scalars> {
 
   /** {@inheritDoc} */
   @Override
-  protected void restoreGlobalState(Scalars scalars) {
+  protected void restore(Scalars scalars) {
     d = scalars.d();
     dMax = scalars.dMax();
     dHat = scalars.dHat();

@@ -264,7 +264,7 @@ public final class ScheduleFreeAdamW extends WholeStepOptimizer<ScheduleFreeAdam
 
   /** {@inheritDoc} */
   @Override
-  protected void restoreGlobalState(Scalars scalars) {
+  protected void restore(Scalars scalars) {
     trainMode = scalars.trainMode();
     lrMax = scalars.lrMax();
     weightSum = scalars.weightSum();

@@ -12,6 +12,8 @@ import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.optimizer.Optimizer;
 import ai.djl.util.Pair;
+import io.github.hidlr.djl.NonFiniteUpdateException;
+import io.github.hidlr.djl.StepAssembly;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.EOFException;
@@ -27,8 +29,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 
 /**
- * Base of the optimizers in this package: an {@link Optimizer} for DJL's PyTorch engine written
- * with {@link NDArray} operations, whose update is exactly linear in the learning rate.
+ * The one base of hidlr's optimizers (those of this package and the baselines of {@code
+ * baseline}): an {@link Optimizer} for DJL's PyTorch engine written with {@link NDArray}
+ * operations, with one state format and one policy for non-finite gradients.
  *
  * <p>Every step is
  *
@@ -42,16 +45,27 @@ import java.util.function.Function;
  * direction {@code d}; the learning rate is applied here and nowhere else, so no buffer holds
  * {@code η}, the state evolves independently of {@code η}, and {@code Δ(c·η) = c·Δ(η)}. Hi-DLR
  * relies on this: it runs the optimizer once per step, takes its direction {@code d}
- * ({@link #captureDirection}) and moves each parameter group by its own rate along it.
+ * ({@link #captureDirection}) and moves each parameter group by its own rate along it. Methods
+ * that need every parameter before they can move any (Prodigy, D-Adaptation, DoG,
+ * Schedule-Free) override {@link #applyStep} instead ({@code WholeStepOptimizer}).
  *
- * <p>Per-parameter state (slots such as Adam's {@code exp_avg}) is kept per parameter id and device
- * through {@link #withDefaultState}, together with a per-parameter step counter {@code t} (the one
- * Adam's bias correction needs; it starts at {@code optBeginNumUpdate + 1}). {@link #saveState} and
- * {@link #loadState} write and read that state keyed by the parameters' full names in a block,
- * because {@link Parameter#getId()} changes from run to run.
+ * <p><b>Steps.</b> DJL calls {@link #update} once per parameter and never says when a step ends.
+ * Given the model's block ({@code setBlock}; required by the whole-step methods), the optimizer
+ * assembles each step ({@link io.github.hidlr.djl.StepAssembly}): it keeps every parameter's
+ * rescaled, clipped gradient as DJL hands it over and, once the last trainable parameter
+ * arrived, runs {@link #applyStep} on all of them. Without a block, each parameter is stepped as
+ * it arrives.
  *
- * <p>A non-finite gradient is not rejected: it propagates into the weights and state like in
- * PyTorch, and detecting it is the caller's job.
+ * <p><b>Non-finite gradients</b> are refused with a {@link NonFiniteUpdateException} naming the
+ * parameter, before any weight or state changes: of the whole step when the block is known
+ * (every gradient of the block is then cleared), of that parameter otherwise.
+ *
+ * <p><b>State.</b> Per-parameter state (slots such as Adam's {@code exp_avg}) is kept per
+ * parameter id and device through {@link #state}, with a per-parameter step counter {@code t}
+ * (the one Adam's bias correction needs; it starts at {@code optBeginNumUpdate + 1}); global
+ * scalars are a record ({@link #globalState}). {@link #saveState} and {@link #loadState} write and
+ * read both in one format, keyed by the parameters' full names in a block, because
+ * {@link Parameter#getId()} changes from run to run.
  */
 public abstract class NdOptimizer extends Optimizer {
 
@@ -59,7 +73,13 @@ public abstract class NdOptimizer extends Optimizer {
   private static final int STATE_MAGIC = 0x48444C4F;
 
   /** Version of the {@link #saveState} format; bump it when the layout changes. */
-  public static final int STATE_VERSION = 1;
+  public static final int STATE_VERSION = 2;
+
+  /** Name of the whole-step counter in saved state and diagnostics. */
+  public static final String STEP_INDEX = "stepIndex";
+
+  /** The global state of a method without global scalars. */
+  protected record NoScalars() {}
 
   /** Room for the serialized header of one array on top of its raw data. */
   private static final int ARRAY_HEADER_ALLOWANCE = 4096;
@@ -70,6 +90,11 @@ public abstract class NdOptimizer extends Optimizer {
   private final List<String> slotNames;
   private final Map<String, Map<String, Map<Device, NDArray>>> slots;
   private final Map<String, Map<Device, Long>> steps = new ConcurrentHashMap<>();
+  private final Block block;
+  private final StepAssembly assembly;
+  private final Map<String, ParameterStep> pending = new LinkedHashMap<>();
+  private Device device;
+  private long stepIndex;
 
   /**
    * Creates the common part of an optimizer from a builder that {@code build()} has validated.
@@ -89,6 +114,10 @@ public abstract class NdOptimizer extends Optimizer {
       map.put(slot, new ConcurrentHashMap<>());
     }
     this.slots = Map.copyOf(map);
+    this.block = builder.block;
+    this.assembly = block == null ? null : new StepAssembly(block, getClass().getSimpleName(),
+        "Build " + getClass().getSimpleName() + " with setBlock(model.getBlock()) of the model"
+            + " it trains");
   }
 
   /**
@@ -121,16 +150,102 @@ public abstract class NdOptimizer extends Optimizer {
    * @param weight the parameter, not to be modified here
    * @param grad the rescaled and clipped gradient, a temporary this method may modify in place
    * @param step the 1-based step number {@code t} of this parameter
-   * @return the direction {@code d}, with the shape of {@code weight}; or {@code null} when the
-   *     subclass moves the weights itself (the whole-step baselines), so that nothing is
-   *     applied here
+   * @return the direction {@code d}, with the shape of {@code weight}
    */
   protected abstract NDArray direction(String parameterId, NDArray weight, NDArray grad, long step);
+
+  /**
+   * Moves the weights of one whole step, in place: by default {@code w ← w − η·d} for each
+   * parameter in turn, with {@code d} from {@link #direction}. Methods that need every parameter
+   * before moving any override it. Runs with grad mode off, inside an {@link NDScope}; state
+   * arrays come from {@link #state}.
+   *
+   * @param parameters the step's parameters, in the order DJL updated them; never empty
+   */
+  protected void applyStep(List<ParameterStep> parameters) {
+    for (ParameterStep p : parameters) {
+      try (NDScope scope = new NDScope()) {
+        scope.suppressNotUsedWarning();
+        moveAlongDirection(p.id(), p.weight(), p.gradient());
+      }
+    }
+  }
+
+  /**
+   * Whether this optimizer hands over a direction {@code d} per parameter
+   * ({@link #captureDirection}); false for the methods that move the weights only once the whole
+   * step was seen, which Hi-DLR differences instead.
+   *
+   * @return true unless {@link #applyStep} is overridden by a whole-step method
+   */
+  public boolean handsOverDirections() {
+    return true;
+  }
 
   /** {@inheritDoc} */
   @Override
   public final void update(String parameterId, NDArray weight, NDArray grad) {
-    step(parameterId, weight, grad, false);
+    requirePyTorch(parameterId, weight);
+    // step() usually runs inside a GradientCollector, where grad mode is on and an in-place
+    // op on a leaf that requires grad throws; grad mode is thread-local, so restore it.
+    boolean gradMode = JniUtils.isGradMode();
+    JniUtils.setGradMode(false);
+    try (NDScope scope = new NDScope()) {
+      scope.suppressNotUsedWarning();
+      if (assembly == null) {
+        NDArray g = rescaled(grad);
+        if (!finite(g)) {
+          zeroGrad(weight);
+          throw nonFinite(parameterId, "this parameter's weight and state");
+        }
+        moveAlongDirection(parameterId, weight, g);
+      } else {
+        assemble(parameterId, weight, grad);
+      }
+      // DJL hands update() a duplicate of the gradient; the real .grad must be zeroed here
+      // or it accumulates over steps (DJL's own optimizers do the same natively).
+      zeroGrad(weight);
+    } finally {
+      JniUtils.setGradMode(gradMode);
+    }
+  }
+
+  /** Keeps one parameter's part of the step; at the step's last parameter, applies it. */
+  private void assemble(String parameterId, NDArray weight, NDArray grad) {
+    String name;
+    try {
+      if (!assembly.inProgress()) {
+        checkCanStep();
+      }
+      if (device == null) {
+        device = weight.getDevice();
+      } else if (!device.equals(weight.getDevice())) {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " updates"
+            + " parameters on one device, but got parameter " + parameterId + " on "
+            + weight.getDevice() + " after " + device + "; train on a single device");
+      }
+      name = assembly.add(parameterId);
+    } catch (RuntimeException e) {
+      abandon();
+      throw e;
+    }
+    NDArray g = rescaled(grad);
+    if (!finite(g)) {
+      abandon();
+      throw nonFinite(name, "any weight or state, and cleared every gradient");
+    }
+    // Kept past this call's scope, until the step is applied or dropped.
+    NDScope.unregister(g);
+    g.detach();
+    pending.put(parameterId, new ParameterStep(parameterId, name, weight, g));
+    if (assembly.complete()) {
+      try {
+        applyStep(new ArrayList<>(pending.values()));
+        stepIndex++;
+      } finally {
+        closePending();
+      }
+    }
   }
 
   /**
@@ -138,7 +253,7 @@ public abstract class NdOptimizer extends Optimizer {
    * changes and step count as {@link #update}, but the weight is left alone. For Hi-DLR's
    * {@code HiDlrOptimizer}, which moves each parameter group by its own rate,
    * {@code w ← w − η_k·d} (ALGORITHM.md §6), so that a step at {@code η_k = η} is
-   * {@link #update}'s to the bit.
+   * {@link #update}'s to the bit. The caller has checked that the gradient is finite.
    *
    * <p>The direction outlives this call: it is either a temporary the caller owns ({@link
    * Direction#owned()}, to be closed) or one of this optimizer's state arrays (e.g. SGD's
@@ -147,11 +262,36 @@ public abstract class NdOptimizer extends Optimizer {
    * @param parameterId the parameter's id
    * @param weight the parameter, not modified
    * @param grad the gradient (DJL's duplicate), not modified
-   * @return the direction, or {@code null} when this optimizer moves the weights itself (the
-   *     whole-step baselines)
+   * @return the direction
+   * @throws UnsupportedOperationException for a whole-step method
+   *     ({@link #handsOverDirections()} false)
    */
   public final Direction captureDirection(String parameterId, NDArray weight, NDArray grad) {
-    return step(parameterId, weight, grad, true);
+    if (!handsOverDirections()) {
+      throw new UnsupportedOperationException(getClass().getSimpleName() + " moves the"
+          + " weights only once the whole step was seen and hands over no direction; difference"
+          + " its update instead (HiDlr.on(optimizer, rate))");
+    }
+    requirePyTorch(parameterId, weight);
+    Device device = weight.getDevice();
+    long step = currentStep(parameterId, device) + 1;
+    boolean gradMode = JniUtils.isGradMode();
+    JniUtils.setGradMode(false);
+    Direction out;
+    try (NDScope scope = new NDScope()) {
+      scope.suppressNotUsedWarning();
+      NDArray d = direction(parameterId, weight, rescaled(grad), step);
+      boolean owned = !isState(parameterId, device, d);
+      if (owned) {
+        // Kept past this scope: the caller closes it.
+        NDScope.unregister(d);
+      }
+      out = new Direction(d, owned);
+    } finally {
+      JniUtils.setGradMode(gradMode);
+    }
+    steps.computeIfAbsent(parameterId, k -> new ConcurrentHashMap<>()).put(device, step);
+    return out;
   }
 
   /**
@@ -170,56 +310,150 @@ public abstract class NdOptimizer extends Optimizer {
     }
   }
 
-  private Direction step(String parameterId, NDArray weight, NDArray grad, boolean capture) {
-    if (!(weight instanceof PtNDArray)) {
-      throw new IllegalArgumentException(
-          getClass().getSimpleName()
-              + " runs on DJL's PyTorch engine only; parameter "
-              + parameterId
-              + " is a "
-              + weight.getClass().getName()
-              + ". Use the PyTorch engine (ai.djl.pytorch:pytorch-engine).");
-    }
+  /** {@code w ← w − η·d} for one parameter, counting its step. */
+  private void moveAlongDirection(String parameterId, NDArray weight, NDArray g) {
     Device device = weight.getDevice();
     long step = currentStep(parameterId, device) + 1;
-    // step() usually runs inside a GradientCollector, where grad mode is on and an in-place
-    // op on a leaf that requires grad throws; grad mode is thread-local, so restore it.
-    boolean gradMode = JniUtils.isGradMode();
-    JniUtils.setGradMode(false);
-    Direction out = null;
-    try (NDScope scope = new NDScope()) {
-      scope.suppressNotUsedWarning();
-      // A copy even when rescaleGrad is 1: the caller's array must stay untouched, and
-      // direction() may reuse this one in place.
-      NDArray g = grad.mul(rescaleGrad);
-      if (clipGradient > 0f) {
-        g = g.maximum(-clipGradient).minimum(clipGradient);
-      }
-      NDArray d = direction(parameterId, weight, g, step);
-      if (capture) {
-        if (d != null) {
-          boolean owned = !isState(parameterId, device, d);
-          if (owned) {
-            // Kept past this scope: the caller closes it.
-            NDScope.unregister(d);
-          }
-          out = new Direction(d, owned);
-        }
-      } else {
-        // The only place η enters: Δ = −η·d, linear in η by construction.
-        if (d != null) {
-          weight.subi(d.mul(learningRate));
-        }
-        // DJL hands update() a duplicate of the gradient; the real .grad must be zeroed here
-        // or it accumulates over steps (DJL's own optimizers do the same natively).
-        if (weight.hasGradient()) {
-          JniUtils.zeroGrad((PtNDArray) weight);
-        }
-      }
-    } finally {
-      JniUtils.setGradMode(gradMode);
-    }
+    NDArray d = direction(parameterId, weight, g, step);
+    // The only place η enters: Δ = −η·d, linear in η by construction.
+    weight.subi(d.mul(learningRate));
     steps.computeIfAbsent(parameterId, k -> new ConcurrentHashMap<>()).put(device, step);
+  }
+
+  /** The rescaled and clipped gradient: a new array, so the caller's stays untouched. */
+  private NDArray rescaled(NDArray grad) {
+    // A copy even when rescaleGrad is 1: direction() may reuse it in place.
+    NDArray g = grad.mul(rescaleGrad);
+    return clipGradient > 0f ? g.maximum(-clipGradient).minimum(clipGradient) : g;
+  }
+
+  private static boolean finite(NDArray g) {
+    try (NDArray bad = g.isNaN().logicalOr(g.isInfinite()).any()) {
+      return !bad.getBoolean();
+    }
+  }
+
+  private NonFiniteUpdateException nonFinite(String name, String unchanged) {
+    return new NonFiniteUpdateException("the gradient of parameter \"" + name + "\" holds NaN"
+        + " or infinite values: " + getClass().getSimpleName() + " refused "
+        + (assembly == null ? "the update" : "step " + stepIndex) + " before changing " + unchanged + ". Check the data and the loss for NaN or infinite"
+        + " values, lower the learning rate, or clip gradients (optClipGrad)");
+  }
+
+  private static void zeroGrad(NDArray weight) {
+    if (weight.hasGradient()) {
+      JniUtils.zeroGrad((PtNDArray) weight);
+    }
+  }
+
+  private void requirePyTorch(String parameterId, NDArray weight) {
+    if (!(weight instanceof PtNDArray)) {
+      throw new IllegalArgumentException(getClass().getSimpleName() + " runs on DJL's PyTorch"
+          + " engine only; parameter " + parameterId + " is a " + weight.getClass().getName()
+          + ". Use the PyTorch engine (ai.djl.pytorch:pytorch-engine).");
+    }
+  }
+
+  /** Drops the step being assembled and clears the block's gradients. */
+  private void abandon() {
+    closePending();
+    for (Pair<String, Parameter> p : block.getParameters()) {
+      Parameter parameter = p.getValue();
+      if (parameter.isInitialized()) {
+        zeroGrad(parameter.getArray());
+      }
+    }
+  }
+
+  private void closePending() {
+    for (ParameterStep p : pending.values()) {
+      p.gradient().close();
+    }
+    pending.clear();
+    assembly.reset();
+  }
+
+  /**
+   * Called at the first {@code update} of each assembled step, before anything changes; throws
+   * if the optimizer cannot step now (weights swapped out for evaluation), and the block's
+   * gradients are then cleared. Does nothing by default.
+   *
+   * @throws IllegalStateException if a step is not allowed now
+   */
+  protected void checkCanStep() {}
+
+  /**
+   * Throws unless no step is being assembled: saving, loading or swapping weights in the middle
+   * of a step would see half of it.
+   *
+   * @param action what the caller is about to do, for the message
+   * @throws IllegalStateException in the middle of a step
+   */
+  protected final void checkBetweenSteps(String action) {
+    if (!pending.isEmpty()) {
+      throw new IllegalStateException("cannot " + action + " while " + getClass().getSimpleName()
+          + " is in the middle of step " + stepIndex + " (" + assembly.progress()
+          + " parameters updated); call it between trainer.step() calls");
+    }
+  }
+
+  /**
+   * The gradient and weight of one parameter in the step being applied.
+   *
+   * @param id the parameter id DJL passed to {@code update} (changes from run to run)
+   * @param name the parameter's full name in the block, e.g. {@code 01Linear_weight}
+   * @param weight the live weight, moved in place by {@link #applyStep}
+   * @param gradient the rescaled and clipped gradient, a copy {@link #applyStep} may modify in
+   *     place
+   */
+  protected record ParameterStep(String id, String name, NDArray weight, NDArray gradient) {}
+
+  /**
+   * Returns the block whose parameters this optimizer trains.
+   *
+   * @return the block given to {@code setBlock}, or null when steps are not assembled
+   */
+  public final Block block() {
+    return block;
+  }
+
+  /**
+   * Returns how many whole steps were taken (when the block is known): the 0-based index of the
+   * next step, counting those a method skips (Prodigy without any gradient).
+   *
+   * @return the step index
+   */
+  public final long stepIndex() {
+    return stepIndex;
+  }
+
+  /**
+   * Returns the method's global scalars (Prodigy's {@code d}, DoG's {@code r̄} and {@code G},
+   * ...), without {@link #STEP_INDEX}: what {@link #saveState} writes, as a record whose
+   * components are the names ({@code double}, {@code long} or {@code boolean}).
+   *
+   * @return the scalars now; {@link NoScalars} by default
+   */
+  protected Record globalState() {
+    return new NoScalars();
+  }
+
+  /**
+   * Installs global scalars read by {@link #loadState}, of the type {@link #globalState} gives.
+   *
+   * @param scalars the scalars
+   */
+  protected void restoreGlobalState(Record scalars) {}
+
+  /**
+   * The step index and the global scalars by name, as saved.
+   *
+   * @return {@link #STEP_INDEX} first, then the components of {@link #globalState}
+   */
+  protected final Map<String, Double> globalValues() {
+    Map<String, Double> out = new LinkedHashMap<>();
+    out.put(STEP_INDEX, (double) stepIndex);
+    out.putAll(ScalarState.toMap(globalState()));
     return out;
   }
 
@@ -316,19 +550,23 @@ public abstract class NdOptimizer extends Optimizer {
 
   /**
    * Writes the state of the parameters of {@code block}: for each parameter this optimizer has
-   * updated, its full name (as in {@link Block#getParameters()}), its step counter and its slots.
+   * updated, its full name (as in {@link Block#getParameters()}), its step counter and its slots,
+   * after the global scalars.
    *
    * <p>Layout (version {@value #STATE_VERSION}): magic {@code "HDLO"}, version, optimizer class
-   * name, slot names, then per parameter: name, step, and per slot a presence flag and the {@link
+   * name, the global values ({@link #globalValues()}: count, then name and value each), slot
+   * names, then per parameter: name, step, and per slot a presence flag and the {@link
    * NDArray#encode()} bytes. Parameters never updated (e.g. frozen) are not written.
    *
    * @param block the block whose parameters this optimizer trains
    * @param out the stream to write to; flushed, not closed
    * @throws IOException if writing fails
+   * @throws IllegalStateException in the middle of a step
    */
-  public void saveState(Block block, DataOutputStream out) throws IOException {
+  public final void saveState(Block block, DataOutputStream out) throws IOException {
     Objects.requireNonNull(block, "block");
     Objects.requireNonNull(out, "out");
+    checkBetweenSteps("save the state");
     List<String> names = new ArrayList<>();
     List<String> ids = new ArrayList<>();
     for (Pair<String, Parameter> p : block.getParameters()) {
@@ -341,6 +579,12 @@ public abstract class NdOptimizer extends Optimizer {
     out.writeInt(STATE_MAGIC);
     out.writeInt(STATE_VERSION);
     out.writeUTF(getClass().getName());
+    Map<String, Double> globals = globalValues();
+    out.writeInt(globals.size());
+    for (Map.Entry<String, Double> e : globals.entrySet()) {
+      out.writeUTF(e.getKey());
+      out.writeDouble(e.getValue());
+    }
     out.writeInt(slotNames.size());
     for (String slot : slotNames) {
       out.writeUTF(slot);
@@ -381,22 +625,27 @@ public abstract class NdOptimizer extends Optimizer {
    * @param manager the manager to decode arrays with (they are then owned by this optimizer)
    * @param in the stream to read from; not closed
    * @throws IllegalArgumentException if the stream is not optimizer state, has another version,
-   *     comes from another optimizer or slot layout, names a parameter the block lacks, or holds an
-   *     array of the wrong shape or type
+   *     comes from another optimizer, global values or slot layout, names a parameter the block
+   *     lacks, or holds an array of the wrong shape or type
+   * @throws IllegalStateException in the middle of a step
    * @throws IOException if reading fails
    */
-  public void loadState(Block block, NDManager manager, DataInputStream in) throws IOException {
+  public final void loadState(Block block, NDManager manager, DataInputStream in)
+      throws IOException {
     Objects.requireNonNull(block, "block");
     Objects.requireNonNull(manager, "manager");
     Objects.requireNonNull(in, "in");
+    checkBetweenSteps("load a state");
     Map<String, Parameter> byName = new LinkedHashMap<>();
     for (Pair<String, Parameter> p : block.getParameters()) {
       byName.put(p.getKey(), p.getValue());
     }
     List<LoadedParameter> loaded = new ArrayList<>();
+    Record[] scalars = new Record[1];
+    long[] index = new long[1];
     boolean ok = false;
     try {
-      readState(byName, manager, in, loaded);
+      readState(byName, manager, in, loaded, scalars, index);
       ok = true;
     } catch (EOFException e) {
       throw new IllegalArgumentException(
@@ -411,13 +660,17 @@ public abstract class NdOptimizer extends Optimizer {
       }
     }
     install(byName, loaded);
+    stepIndex = index[0];
+    restoreGlobalState(scalars[0]);
   }
 
   private void readState(
       Map<String, Parameter> byName,
       NDManager manager,
       DataInputStream in,
-      List<LoadedParameter> loaded)
+      List<LoadedParameter> loaded,
+      Record[] scalars,
+      long[] index)
       throws IOException {
     int magic = in.readInt();
     if (magic != STATE_MAGIC) {
@@ -447,6 +700,28 @@ public abstract class NdOptimizer extends Optimizer {
               + getClass().getName()
               + "; load it into the same optimizer type");
     }
+    int globalCount = in.readInt();
+    if (globalCount < 0 || globalCount > 1024) {
+      throw new IllegalArgumentException(
+          "optimizer state gives " + globalCount + " global values; the stream is corrupt");
+    }
+    Map<String, Double> values = new LinkedHashMap<>();
+    for (int i = 0; i < globalCount; i++) {
+      values.put(in.readUTF(), in.readDouble());
+    }
+    if (!values.keySet().equals(globalValues().keySet())) {
+      throw new IllegalArgumentException("optimizer state holds global values " + values.keySet()
+          + " but " + getClass().getSimpleName() + " keeps " + globalValues().keySet()
+          + "; load a state saved by the same version of " + getClass().getSimpleName());
+    }
+    double savedIndex = values.remove(STEP_INDEX);
+    if (!(savedIndex >= 0) || savedIndex != Math.rint(savedIndex)) {
+      throw new IllegalArgumentException(
+          "optimizer state gives step index " + savedIndex + "; the stream is corrupt");
+    }
+    index[0] = (long) savedIndex;
+    // Decoded (and checked) before anything is installed.
+    scalars[0] = ScalarState.fromMap(globalState().getClass(), values);
     int slotCount = in.readInt();
     checkCount(slotCount, "slot count");
     List<String> savedSlots = new ArrayList<>();
@@ -641,9 +916,34 @@ public abstract class NdOptimizer extends Optimizer {
     private float rescale = 1f;
     private float clipGradient = -1f;
     private int beginNumUpdate;
+    private Block block;
 
     /** Creates a builder; concrete builders are obtained from {@link Optimizers}. */
     protected Builder() {}
+
+    /**
+     * Sets the block whose parameters this optimizer trains, so that it assembles whole steps:
+     * a non-finite gradient is then refused before any parameter moves, and a parameter that
+     * got no gradient is named. Required by the whole-step methods; optional otherwise (each
+     * parameter is then stepped as DJL hands it over), and not needed under Hi-DLR, which
+     * assembles the step itself.
+     *
+     * @param block the model's block ({@code model.getBlock()}); may be uninitialized yet
+     * @return this builder
+     */
+    public B setBlock(Block block) {
+      this.block = block;
+      return self();
+    }
+
+    /**
+     * Whether {@link #setBlock} was given a block.
+     *
+     * @return true with a block
+     */
+    protected final boolean hasBlock() {
+      return block != null;
+    }
 
     /**
      * Sets the fixed learning rate {@code η}; required.

@@ -1,12 +1,14 @@
 package io.github.hidlr.djl.optim;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.GradientCollector;
+import io.github.hidlr.djl.NonFiniteUpdateException;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -16,7 +18,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * What every optimizer here must do around the rule itself: work inside a gradient collector, zero
- * the real gradient, leave the caller's arrays alone, leak nothing, survive a NaN.
+ * the real gradient, leave the caller's arrays alone, leak nothing, refuse a NaN.
  */
 class NdOptimizerContractTest {
 
@@ -84,16 +86,27 @@ class NdOptimizerContractTest {
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("cases")
-  void aNonFiniteGradientPropagatesWithoutThrowing(OptimCases.Case c) {
-    NdOptimizer optimizer = c.build(0.1);
+  void aNonFiniteGradientIsRefusedBeforeTheParameterChanges(OptimCases.Case c) {
+    NdOptimizer refused = c.build(0.1);
+    NdOptimizer twin = c.build(0.1);
     try (NDManager scope = manager.newSubManager()) {
       NDArray w = scope.create(W0);
-      try (NDArray grad = scope.create(new float[] {Float.NaN, 1f, Float.POSITIVE_INFINITY})) {
-        optimizer.update("w", w, grad);
+      NDArray v = scope.create(W0);
+      try (NDArray bad = scope.create(new float[] {Float.NaN, 1f, Float.POSITIVE_INFINITY})) {
+        assertThatThrownBy(() -> refused.update("w", w, bad))
+            .isInstanceOf(NonFiniteUpdateException.class)
+            .hasMessageContaining("parameter \"w\"")
+            .hasMessageContaining("before changing this parameter's weight and state");
       }
-      float[] after = w.toFloatArray();
-      assertThat(after[0]).isNaN();
-      assertThat(after[1]).isFinite();
+      assertThat(w.toFloatArray()).containsExactly(W0);
+      // Its state too: the next finite steps match an optimizer that never saw the NaN.
+      for (int step = 0; step < 2; step++) {
+        try (NDArray g = scope.create(X)) {
+          refused.update("w", w, g);
+          twin.update("w", v, g);
+        }
+        assertThat(w.toFloatArray()).containsExactly(v.toFloatArray());
+      }
     }
   }
 

@@ -1,8 +1,11 @@
-package io.github.hidlr.djl.baseline;
+package io.github.hidlr.djl.optim;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.github.hidlr.djl.baseline.DAdaptAdam;
+import io.github.hidlr.djl.baseline.Prodigy;
+import io.github.hidlr.djl.baseline.ScheduleFreeAdamW;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;

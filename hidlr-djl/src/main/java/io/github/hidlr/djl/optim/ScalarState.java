@@ -1,4 +1,4 @@
-package io.github.hidlr.djl.baseline;
+package io.github.hidlr.djl.optim;
 
 import java.lang.reflect.Constructor;
 import java.lang.reflect.RecordComponent;
@@ -6,7 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * The one state format of the baselines' global scalars: a record of {@code double},
+ * The one format of the optimizers' global scalars: a record of {@code double},
  * {@code long} and {@code boolean} components, read and written as named values in component
  * order ({@code boolean} as 1 or 0, {@code long} exactly while below 2⁵³). Each method declares
  * its scalars as such a record; saving, loading and diagnostics go through here.
