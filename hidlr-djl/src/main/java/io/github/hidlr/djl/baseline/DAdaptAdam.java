@@ -149,25 +149,9 @@ public final class DAdaptAdam extends DistanceAdaptive<DAdaptAdam.Scalars> {
   /** {@inheritDoc} */
   @Override
   public String toString() {
-    return "DAdaptAdam{"
-        + wholeStepConfig()
-        + ", beta1="
-        + beta1
-        + ", beta2="
-        + beta2
-        + ", epsilon="
-        + epsilon
-        + ", weightDecay="
-        + weightDecay
-        + ", decoupled="
-        + decoupled
-        + ", biasCorrection="
-        + biasCorrection
-        + ", d0="
-        + d0
-        + ", growthRate="
-        + growthRate
-        + "}";
+    return "DAdaptAdam{" + wholeStepConfig() + ", beta1=" + beta1 + ", beta2=" + beta2
+        + ", epsilon=" + epsilon + ", weightDecay=" + weightDecay + ", decoupled=" + decoupled
+        + ", biasCorrection=" + biasCorrection + ", d0=" + d0 + ", growthRate=" + growthRate + "}";
   }
 
   /**

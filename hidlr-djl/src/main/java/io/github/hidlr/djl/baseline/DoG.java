@@ -241,21 +241,10 @@ public final class DoG extends WholeStepOptimizer<DoG.Scalars> {
   /** {@inheritDoc} */
   @Override
   public String toString() {
-    return "DoG{"
-        + wholeStepConfig()
-        + ", repsRel="
-        + repsRel
-        + ", epsilon="
-        + epsilon
-        + ", weightDecay="
-        + weightDecay
-        + ", initEta="
-        + (Double.isNaN(initEta) ? "none" : Double.toString(initEta))
-        + ", averaging="
-        + averaging
-        + ", gamma="
-        + gamma
-        + "}";
+    return "DoG{" + wholeStepConfig() + ", repsRel=" + repsRel + ", epsilon=" + epsilon
+        + ", weightDecay=" + weightDecay + ", initEta="
+        + (Double.isNaN(initEta) ? "none" : Double.toString(initEta)) + ", averaging=" + averaging
+        + ", gamma=" + gamma + "}";
   }
 
   /** Builds a {@link DoG}; {@code setBlock} is required, the rest defaults to the reference. */

@@ -50,18 +50,13 @@ public record LearningRateSchedule(Horizon decay, long totalSteps, long warmupSt
     }
     if (decay == Horizon.CONSTANT) {
       if (totalSteps != 0) {
-        throw new IllegalArgumentException(
-            "a CONSTANT schedule has no horizon, got totalSteps "
-                + totalSteps
-                + "; pass 0 or use LearningRateSchedule.constant()");
+        throw new IllegalArgumentException("a CONSTANT schedule has no horizon, got totalSteps "
+            + totalSteps + "; pass 0 or use LearningRateSchedule.constant()");
       }
     } else if (totalSteps <= warmupSteps) {
-      throw new IllegalArgumentException(
-          decay
-              + " decay needs totalSteps T > warmupSteps W (T counts the warm-up), got T = "
-              + totalSteps
-              + ", W = "
-              + warmupSteps);
+      throw new IllegalArgumentException(decay
+          + " decay needs totalSteps T > warmupSteps W (T counts the warm-up), got T = "
+          + totalSteps + ", W = " + warmupSteps);
     }
   }
 
@@ -154,8 +149,7 @@ public record LearningRateSchedule(Horizon decay, long totalSteps, long warmupSt
     Objects.requireNonNull(builder, "builder");
     if (warmupSteps > 0) {
       throw new IllegalStateException(
-          "Hi-DLR's horizon has no warm-up but this schedule warms up over "
-              + warmupSteps
+          "Hi-DLR's horizon has no warm-up but this schedule warms up over " + warmupSteps
               + " steps; pass a schedule without warm-up (Hi-DLR grows its rates from η0 itself)");
     }
     return builder.optHorizon(decay, totalSteps);

@@ -173,31 +173,10 @@ public final class Prodigy extends DistanceAdaptive<Prodigy.Scalars> {
   /** {@inheritDoc} */
   @Override
   public String toString() {
-    return "Prodigy{"
-        + wholeStepConfig()
-        + ", beta1="
-        + beta1
-        + ", beta2="
-        + beta2
-        + ", beta3="
-        + beta3
-        + ", epsilon="
-        + epsilon
-        + ", weightDecay="
-        + weightDecay
-        + ", decoupled="
-        + decoupled
-        + ", biasCorrection="
-        + biasCorrection
-        + ", safeguardWarmup="
-        + safeguardWarmup
-        + ", d0="
-        + d0
-        + ", dCoef="
-        + dCoef
-        + ", growthRate="
-        + growthRate
-        + "}";
+    return "Prodigy{" + wholeStepConfig() + ", beta1=" + beta1 + ", beta2=" + beta2 + ", beta3="
+        + beta3 + ", epsilon=" + epsilon + ", weightDecay=" + weightDecay + ", decoupled="
+        + decoupled + ", biasCorrection=" + biasCorrection + ", safeguardWarmup=" + safeguardWarmup
+        + ", d0=" + d0 + ", dCoef=" + dCoef + ", growthRate=" + growthRate + "}";
   }
 
   /** Builds a {@link Prodigy}; {@code setBlock} is required, the rest defaults to the reference. */

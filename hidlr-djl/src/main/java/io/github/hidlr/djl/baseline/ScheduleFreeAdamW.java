@@ -275,23 +275,9 @@ public final class ScheduleFreeAdamW extends WholeStepOptimizer<ScheduleFreeAdam
   /** {@inheritDoc} */
   @Override
   public String toString() {
-    return "ScheduleFreeAdamW{"
-        + wholeStepConfig()
-        + ", beta1="
-        + beta1
-        + ", beta2="
-        + beta2
-        + ", epsilon="
-        + epsilon
-        + ", weightDecay="
-        + weightDecay
-        + ", warmupSteps="
-        + warmupSteps
-        + ", r="
-        + r
-        + ", weightLrPower="
-        + weightLrPower
-        + "}";
+    return "ScheduleFreeAdamW{" + wholeStepConfig() + ", beta1=" + beta1 + ", beta2=" + beta2
+        + ", epsilon=" + epsilon + ", weightDecay=" + weightDecay + ", warmupSteps=" + warmupSteps
+        + ", r=" + r + ", weightLrPower=" + weightLrPower + "}";
   }
 
   /**

@@ -182,8 +182,7 @@ public abstract class WholeStepOptimizer<S extends Record> extends NdOptimizer
     protected static void checkGrowthRate(double value) {
       check(
           value >= 1,
-          "growthRate must be >= 1 (Double.POSITIVE_INFINITY for unbounded), got "
-              + value
+          "growthRate must be >= 1 (Double.POSITIVE_INFINITY for unbounded), got " + value
               + "; pass e.g. optGrowthRate(1.02)");
     }
   }

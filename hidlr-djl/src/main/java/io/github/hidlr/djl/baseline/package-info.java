@@ -11,8 +11,10 @@
  * never probed ({@code HiDlr.Builder.fixedRates}, {@code TunerConfig.fixed()}).
  *
  * <p>The four methods need every gradient of a step before they move any weight (global sums,
- * global norms, refusing a NaN step whole), which DJL's per-parameter {@code update} calls do not
- * provide: {@link io.github.hidlr.djl.baseline.WholeStepOptimizer} assembles the step from the
- * model's block. Entry points: {@link io.github.hidlr.djl.baseline.Baselines}.
+ * global norms), which DJL's per-parameter {@code update} calls do not provide: they require the
+ * model's block, from which {@link io.github.hidlr.djl.optim.NdOptimizer}, the base of every
+ * hidlr optimizer, assembles the step (refusing a non-finite gradient before anything changes);
+ * {@link io.github.hidlr.djl.baseline.WholeStepOptimizer} adds their schedule, effective rate and
+ * typed scalars. Entry points: {@link io.github.hidlr.djl.baseline.Baselines}.
  */
 package io.github.hidlr.djl.baseline;

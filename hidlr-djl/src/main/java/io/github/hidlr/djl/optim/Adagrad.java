@@ -69,15 +69,8 @@ public final class Adagrad extends NdOptimizer {
   /** {@inheritDoc} */
   @Override
   public String toString() {
-    return "Adagrad{"
-        + commonConfig()
-        + ", epsilon="
-        + epsilon
-        + ", initialAccumulatorValue="
-        + initialAccumulatorValue
-        + ", weightDecay="
-        + weightDecay
-        + "}";
+    return "Adagrad{" + commonConfig() + ", epsilon=" + epsilon + ", initialAccumulatorValue="
+        + initialAccumulatorValue + ", weightDecay=" + weightDecay + "}";
   }
 
   /** Builds an {@link Adagrad}; {@code setLearningRate} is required, the rest optional. */
@@ -123,8 +116,7 @@ public final class Adagrad extends NdOptimizer {
       checkEpsilon(epsilon, "pass e.g. optEpsilon(1e-10f)");
       check(
           Float.isFinite(initialAccumulatorValue) && initialAccumulatorValue >= 0f,
-          "initial accumulator value must be finite and >= 0, got "
-              + initialAccumulatorValue
+          "initial accumulator value must be finite and >= 0, got " + initialAccumulatorValue
               + "; use 0 (the default) or e.g. 0.1f");
     }
 

@@ -97,19 +97,9 @@ public final class Adam extends NdOptimizer {
   /** {@inheritDoc} */
   @Override
   public String toString() {
-    return (decoupled ? "AdamW{" : "Adam{")
-        + commonConfig()
-        + ", beta1="
-        + beta1
-        + ", beta2="
-        + beta2
-        + ", epsilon="
-        + epsilon
-        + ", weightDecay="
-        + weightDecay
-        + ", decoupled="
-        + decoupled
-        + "}";
+    return (decoupled ? "AdamW{" : "Adam{") + commonConfig() + ", beta1=" + beta1 + ", beta2="
+        + beta2 + ", epsilon=" + epsilon + ", weightDecay=" + weightDecay + ", decoupled="
+        + decoupled + "}";
   }
 
   /**

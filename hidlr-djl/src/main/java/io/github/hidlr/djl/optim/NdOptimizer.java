@@ -336,8 +336,9 @@ public abstract class NdOptimizer extends Optimizer {
   private NonFiniteUpdateException nonFinite(String name, String unchanged) {
     return new NonFiniteUpdateException("the gradient of parameter \"" + name + "\" holds NaN"
         + " or infinite values: " + getClass().getSimpleName() + " refused "
-        + (assembly == null ? "the update" : "step " + stepIndex) + " before changing " + unchanged + ". Check the data and the loss for NaN or infinite"
-        + " values, lower the learning rate, or clip gradients (optClipGrad)");
+        + (assembly == null ? "the update" : "step " + stepIndex) + " before changing "
+        + unchanged + ". Check the data and the loss for NaN or infinite values, lower the"
+        + " learning rate, or clip gradients (optClipGrad)");
   }
 
   private static void zeroGrad(NDArray weight) {
@@ -515,13 +516,8 @@ public abstract class NdOptimizer extends Optimizer {
   private Map<String, Map<Device, NDArray>> slotMap(String slot) {
     Map<String, Map<Device, NDArray>> map = slots.get(slot);
     if (map == null) {
-      throw new IllegalStateException(
-          "slot \""
-              + slot
-              + "\" is not declared by "
-              + getClass().getSimpleName()
-              + "; declared slots: "
-              + slotNames);
+      throw new IllegalStateException("slot \"" + slot + "\" is not declared by "
+          + getClass().getSimpleName() + "; declared slots: " + slotNames);
     }
     return map;
   }
@@ -538,13 +534,8 @@ public abstract class NdOptimizer extends Optimizer {
    * @return e.g. {@code "learningRate=0.01, rescaleGrad=1.0, clipGrad=off, beginNumUpdate=0"}
    */
   protected final String commonConfig() {
-    return "learningRate="
-        + learningRate
-        + ", rescaleGrad="
-        + rescaleGrad
-        + ", clipGrad="
-        + (clipGradient > 0f ? Float.toString(clipGradient) : "off")
-        + ", beginNumUpdate="
+    return "learningRate=" + learningRate + ", rescaleGrad=" + rescaleGrad + ", clipGrad="
+        + (clipGradient > 0f ? Float.toString(clipGradient) : "off") + ", beginNumUpdate="
         + beginNumUpdate;
   }
 
@@ -684,21 +675,14 @@ public abstract class NdOptimizer extends Optimizer {
     }
     int version = in.readInt();
     if (version != STATE_VERSION) {
-      throw new IllegalArgumentException(
-          "optimizer state version "
-              + version
-              + " is not supported; this build reads"
-              + " version "
-              + STATE_VERSION);
+      throw new IllegalArgumentException("optimizer state version " + version
+          + " is not supported; this build reads" + " version " + STATE_VERSION);
     }
     String type = in.readUTF();
     if (!type.equals(getClass().getName())) {
-      throw new IllegalArgumentException(
-          "optimizer state was saved by "
-              + type
-              + ", cannot load it into "
-              + getClass().getName()
-              + "; load it into the same optimizer type");
+      throw new IllegalArgumentException("optimizer state was saved by " + type
+          + ", cannot load it into " + getClass().getName()
+          + "; load it into the same optimizer type");
     }
     int globalCount = in.readInt();
     if (globalCount < 0 || globalCount > 1024) {
@@ -729,15 +713,10 @@ public abstract class NdOptimizer extends Optimizer {
       savedSlots.add(in.readUTF());
     }
     if (!savedSlots.equals(slotNames)) {
-      throw new IllegalArgumentException(
-          "optimizer state has slots "
-              + savedSlots
-              + " but this "
-              + toString()
-              + " keeps "
-              + slotNames
-              + "; build the optimizer with the same options (momentum, centered, ...)"
-              + " as the one that saved it");
+      throw new IllegalArgumentException("optimizer state has slots " + savedSlots + " but this "
+          + toString() + " keeps " + slotNames
+          + "; build the optimizer with the same options (momentum, centered, ...)"
+          + " as the one that saved it");
     }
     int count = in.readInt();
     checkCount(count, "parameter count");
@@ -746,34 +725,24 @@ public abstract class NdOptimizer extends Optimizer {
       String name = in.readUTF();
       Parameter parameter = byName.get(name);
       if (parameter == null) {
-        throw new IllegalArgumentException(
-            "optimizer state names parameter \""
-                + name
-                + "\", which the block does not"
-                + " have; known parameters: "
-                + byName.keySet()
-                + ". Load into the same architecture that saved it");
+        throw new IllegalArgumentException("optimizer state names parameter \"" + name
+            + "\", which the block does not" + " have; known parameters: " + byName.keySet()
+            + ". Load into the same architecture that saved it");
       }
       if (seen.put(name, Boolean.TRUE) != null) {
         throw new IllegalArgumentException(
             "optimizer state names parameter \"" + name + "\" twice; the stream is" + " corrupt");
       }
       if (!parameter.isInitialized()) {
-        throw new IllegalArgumentException(
-            "parameter \""
-                + name
-                + "\" is not initialized; initialize the block"
-                + " (trainer.initialize(...)) before loadState");
+        throw new IllegalArgumentException("parameter \"" + name
+            + "\" is not initialized; initialize the block"
+            + " (trainer.initialize(...)) before loadState");
       }
       NDArray array = parameter.getArray();
       long step = in.readLong();
       if (step < 0) {
-        throw new IllegalArgumentException(
-            "optimizer state gives parameter \""
-                + name
-                + "\" step "
-                + step
-                + " (< 0); the stream is corrupt");
+        throw new IllegalArgumentException("optimizer state gives parameter \"" + name + "\" step "
+            + step + " (< 0); the stream is corrupt");
       }
       LoadedParameter lp = new LoadedParameter(parameter, step);
       loaded.add(lp);
@@ -791,18 +760,9 @@ public abstract class NdOptimizer extends Optimizer {
     int length = in.readInt();
     long limit = weight.size() * 8L + ARRAY_HEADER_ALLOWANCE;
     if (length < 0 || length > limit) {
-      throw new IllegalArgumentException(
-          "optimizer state gives slot "
-              + slot
-              + " of parameter \""
-              + name
-              + "\" "
-              + length
-              + " bytes, outside [0, "
-              + limit
-              + "] for shape "
-              + weight.getShape()
-              + "; the stream is corrupt");
+      throw new IllegalArgumentException("optimizer state gives slot " + slot + " of parameter \""
+          + name + "\" " + length + " bytes, outside [0, " + limit + "] for shape "
+          + weight.getShape() + "; the stream is corrupt");
     }
     byte[] bytes = new byte[length];
     in.readFully(bytes);
@@ -810,13 +770,8 @@ public abstract class NdOptimizer extends Optimizer {
     try {
       decoded = manager.decode(bytes);
     } catch (RuntimeException e) {
-      throw new IllegalArgumentException(
-          "cannot decode slot "
-              + slot
-              + " of parameter \""
-              + name
-              + "\"; the stream is"
-              + " corrupt",
+      throw new IllegalArgumentException("cannot decode slot " + slot + " of parameter \"" + name
+          + "\"; the stream is" + " corrupt",
           e);
     }
     // Owned by this optimizer from now on, like withDefaultState's arrays; a caller's
@@ -827,20 +782,10 @@ public abstract class NdOptimizer extends Optimizer {
     DataType type = decoded.getDataType();
     if (!shape.equals(weight.getShape()) || type != weight.getDataType()) {
       decoded.close();
-      throw new IllegalArgumentException(
-          "slot "
-              + slot
-              + " of parameter \""
-              + name
-              + "\" has shape "
-              + shape
-              + " and type "
-              + type
-              + ", but the parameter has shape "
-              + weight.getShape()
-              + " and type "
-              + weight.getDataType()
-              + "; load into the same architecture that saved it");
+      throw new IllegalArgumentException("slot " + slot + " of parameter \"" + name
+          + "\" has shape " + shape + " and type " + type + ", but the parameter has shape "
+          + weight.getShape() + " and type " + weight.getDataType()
+          + "; load into the same architecture that saved it");
     }
     return decoded;
   }
@@ -1043,8 +988,7 @@ public abstract class NdOptimizer extends Optimizer {
           "learning rate is required: call setLearningRate(η) with a finite η > 0");
       check(
           Float.isFinite(learningRate) && learningRate > 0f,
-          "learning rate must be finite and > 0, got "
-              + learningRate
+          "learning rate must be finite and > 0, got " + learningRate
               + "; pass e.g. setLearningRate(0.01f)");
       if (weightDecay != null) {
         check(

@@ -107,19 +107,8 @@ public final class RmsProp extends NdOptimizer {
   /** {@inheritDoc} */
   @Override
   public String toString() {
-    return "RmsProp{"
-        + commonConfig()
-        + ", alpha="
-        + alpha
-        + ", epsilon="
-        + epsilon
-        + ", momentum="
-        + momentum
-        + ", centered="
-        + centered
-        + ", weightDecay="
-        + weightDecay
-        + "}";
+    return "RmsProp{" + commonConfig() + ", alpha=" + alpha + ", epsilon=" + epsilon + ", momentum="
+        + momentum + ", centered=" + centered + ", weightDecay=" + weightDecay + "}";
   }
 
   /** Builds an {@link RmsProp}; {@code setLearningRate} is required, the rest optional. */

@@ -78,17 +78,8 @@ public final class Sgd extends NdOptimizer {
   /** {@inheritDoc} */
   @Override
   public String toString() {
-    return "Sgd{"
-        + commonConfig()
-        + ", momentum="
-        + momentum
-        + ", dampening="
-        + dampening
-        + ", nesterov="
-        + nesterov
-        + ", weightDecay="
-        + weightDecay
-        + "}";
+    return "Sgd{" + commonConfig() + ", momentum=" + momentum + ", dampening=" + dampening
+        + ", nesterov=" + nesterov + ", weightDecay=" + weightDecay + "}";
   }
 
   /** Builds an {@link Sgd}; {@code setLearningRate} is required, the rest optional. */
@@ -150,10 +141,8 @@ public final class Sgd extends NdOptimizer {
           "dampening must be in [0, 1], got " + dampening + "; use 0 for none");
       check(
           !nesterov || (momentum > 0f && dampening == 0f),
-          "nesterov momentum needs momentum > 0 and dampening 0, got momentum "
-              + momentum
-              + " and dampening "
-              + dampening
+          "nesterov momentum needs momentum > 0 and dampening 0, got momentum " + momentum
+              + " and dampening " + dampening
               + "; set optMomentum(0.9f) and optDampening(0f), or optNesterov(false)");
     }
 
