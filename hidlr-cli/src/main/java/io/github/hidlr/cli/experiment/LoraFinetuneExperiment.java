@@ -62,8 +62,8 @@ public final class LoraFinetuneExperiment implements Experiment {
     ImageData fashion = ImageData.load(profile, true, train, test, seed);
     byte[] pretrained = Pretraining.parameters(context,
         task("pretrain-" + mnist.name(), mnist, null, false), profile.pick(10, 300, 600), seed);
-    DoubleFunction<NdOptimizer> adam = rate -> Optimizers.adam().setLearningRate((float) rate)
-        .build();
+    DoubleFunction<NdOptimizer.Builder<?>> adam =
+        rate -> Optimizers.adam().setLearningRate((float) rate);
     Task full = task("fashion-full-ft", fashion, pretrained, false);
     Task lora = task("fashion-lora", fashion, pretrained, true);
     Function<Block, ParameterGroups> abHead = block -> {
@@ -93,7 +93,7 @@ public final class LoraFinetuneExperiment implements Experiment {
 
     Comparison comparison = new Comparison(context, new MethodTrainer(seed, steps, 64));
     List<MethodResult> results = new ArrayList<>();
-    results.add(comparison.train(full, Method.plain("full-ft", block -> adam.apply(1e-3)), steps));
+    results.add(comparison.train(full, Method.plain("full-ft", Methods.at(adam, 1e-3)), steps));
     results.add(comparison.bestOf(lora, "ulr-best", Methods.ulr(adam), grid, steps));
     results.add(comparison.bestOf(lora, "lora-plus", etaA -> {
       Map<String, Double> rates = new LinkedHashMap<>();

@@ -54,8 +54,8 @@ public final class MoeExperiment implements Experiment {
     long seed = context.seed();
     Task task = task(seed, context.profile().pick(256, 1000, 1000),
         context.profile().pick(200, TEST_POINTS, TEST_POINTS));
-    DoubleFunction<NdOptimizer> adam = rate -> Optimizers.adam().setLearningRate((float) rate)
-        .build();
+    DoubleFunction<NdOptimizer.Builder<?>> adam =
+        rate -> Optimizers.adam().setLearningRate((float) rate);
     Function<Block, ParameterGroups> groups = block -> ParameterGroups.builder()
         .add(GroupSpec.pattern("gate", MixtureOfExperts.GATE_PATTERN))
         .add(GroupSpec.pattern("experts", MixtureOfExperts.EXPERT_PATTERN)).build();
@@ -82,7 +82,7 @@ public final class MoeExperiment implements Experiment {
 
     Comparison comparison = new Comparison(context, new MethodTrainer(seed, steps, 128));
     List<MethodResult> results = new ArrayList<>();
-    results.add(comparison.train(task, Method.plain("ulr", block -> adam.apply(1e-3)), steps));
+    results.add(comparison.train(task, Method.plain("ulr", Methods.at(adam, 1e-3)), steps));
     results.add(comparison.train(task, Methods.fixedRates("manual-dlr", adam, manual, groups),
         steps));
     results.add(comparison.train(task, Methods.hiUlr(adam, 1e-3, 4), steps));

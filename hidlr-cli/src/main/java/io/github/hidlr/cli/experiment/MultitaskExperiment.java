@@ -64,8 +64,8 @@ public final class MultitaskExperiment implements Experiment {
     ImageData fashion = ImageData.load(profile, true, train, test, seed);
     float[][] features = features(context, mnist, fashion, profile.pick(10, 300, 600), seed);
     Task task = task(fashion, features);
-    DoubleFunction<NdOptimizer> sgd = rate -> Optimizers.sgd().setLearningRate((float) rate)
-        .build();
+    DoubleFunction<NdOptimizer.Builder<?>> sgd =
+        rate -> Optimizers.sgd().setLearningRate((float) rate);
     Function<Block, ParameterGroups> rows = block -> ParameterGroups.builder()
         .add(GroupSpec.rows("task", "weight")).build();
     double[] grid = profile == Profile.TINY ? new double[] {0.1, 1}
@@ -119,7 +119,9 @@ public final class MultitaskExperiment implements Experiment {
         Loss::softmaxCrossEntropyLoss, Task.Kind.MULTICLASS);
     float[][] out = new float[2][];
     new Comparison(context, new MethodTrainer(seed, steps, 128)).train(pretrain,
-        Method.plain("adam", block -> Optimizers.adam().setLearningRate(1e-3f).build()), steps,
+        Method.plain("adam",
+            Methods.at(rate -> Optimizers.adam().setLearningRate((float) rate), 1e-3)),
+        steps,
         (block, manager) -> {
           SequentialBlock backbone = new SequentialBlock();
           List<Block> children = block.getChildren().values();

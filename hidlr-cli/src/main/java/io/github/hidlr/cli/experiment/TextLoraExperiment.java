@@ -99,8 +99,8 @@ public final class TextLoraExperiment implements Experiment {
           : miniLm(manager, trainSize, testSize, length, trained, seed);
     }
     double majority = majority(features.testLabels());
-    DoubleFunction<NdOptimizer> adam = rate -> Optimizers.adam().setLearningRate((float) rate)
-        .build();
+    DoubleFunction<NdOptimizer.Builder<?>> adam =
+        rate -> Optimizers.adam().setLearningRate((float) rate);
     Task lora = task("reviews-lora", features, true);
     Task full = task("reviews-full-ft", features, false);
     Function<Block, ParameterGroups> abHead = block -> ParameterGroups.builder()
@@ -142,7 +142,7 @@ public final class TextLoraExperiment implements Experiment {
 
     Comparison comparison = new Comparison(context, new MethodTrainer(seed, steps, batch));
     List<MethodResult> results = new ArrayList<>();
-    results.add(comparison.train(full, Method.plain("full-ft", block -> adam.apply(1e-4)),
+    results.add(comparison.train(full, Method.plain("full-ft", Methods.at(adam, 1e-4)),
         steps));
     results.add(comparison.bestOf(lora, "ulr-best", Methods.ulr(adam), grid, steps));
     results.add(comparison.bestOf(lora, "lora-plus", etaA -> {

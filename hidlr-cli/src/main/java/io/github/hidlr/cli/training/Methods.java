@@ -18,14 +18,27 @@ public final class Methods {
   private Methods() {}
 
   /**
+   * The optimizer at a rate, built for the model's block: it assembles whole steps, so a
+   * non-finite gradient of a plain run is refused before any weight moves.
+   *
+   * @param optimizer the optimizer's builder at a given rate
+   * @param rate the rate
+   * @return the factory {@link Method} takes
+   */
+  public static Function<Block, NdOptimizer> at(DoubleFunction<NdOptimizer.Builder<?>> optimizer,
+      double rate) {
+    return block -> optimizer.apply(rate).setBlock(block).build();
+  }
+
+  /**
    * A plain run of the base optimizer at a given rate, for {@link Comparison#bestOf}.
    *
    * @param optimizer the base optimizer at a given rate
    * @return the method at a rate, named {@code "ulr <rate>"}
    */
-  public static DoubleFunction<Method> ulr(DoubleFunction<NdOptimizer> optimizer) {
+  public static DoubleFunction<Method> ulr(DoubleFunction<NdOptimizer.Builder<?>> optimizer) {
     return rate -> Method.plain(String.format(Locale.ROOT, "ulr %.3g", rate),
-        block -> optimizer.apply(rate));
+        at(optimizer, rate));
   }
 
   /**
@@ -37,8 +50,8 @@ public final class Methods {
    * @return the method
    */
   public static Method hiUlr(
-      DoubleFunction<NdOptimizer> optimizer, double initialRate, int probeEvery) {
-    return new Method("hi-ulr", block -> optimizer.apply(initialRate),
+      DoubleFunction<NdOptimizer.Builder<?>> optimizer, double initialRate, int probeEvery) {
+    return new Method("hi-ulr", at(optimizer, initialRate),
         TunerConfig.gen().setInitialRate(initialRate).optProbeEvery(probeEvery).build(),
         block -> ParameterGroups.single("all"));
   }
@@ -54,12 +67,13 @@ public final class Methods {
    * @param steps the run's budget {@code T}, for policies with a horizon
    * @return one method per policy, named after it
    */
-  public static List<Method> policies(List<Policy> policies, DoubleFunction<NdOptimizer> optimizer,
+  public static List<Method> policies(List<Policy> policies,
+      DoubleFunction<NdOptimizer.Builder<?>> optimizer,
       double initialRate, int probeEvery, Function<Block, ParameterGroups> groups, long steps) {
     List<Method> out = new ArrayList<>();
     for (Policy policy : policies) {
       TunerConfig config = policy.config(initialRate, probeEvery, steps);
-      out.add(new Method(policy.name(), block -> optimizer.apply(config.initialRate()), config,
+      out.add(new Method(policy.name(), at(optimizer, config.initialRate()), config,
           groups, policy.probes()));
     }
     return out;
@@ -74,9 +88,9 @@ public final class Methods {
    * @param groups the grouping
    * @return the method
    */
-  public static Method hiDlr(String name, DoubleFunction<NdOptimizer> optimizer,
+  public static Method hiDlr(String name, DoubleFunction<NdOptimizer.Builder<?>> optimizer,
       TunerConfig config, Function<Block, ParameterGroups> groups) {
-    return new Method(name, block -> optimizer.apply(config.initialRate()), config, groups);
+    return new Method(name, at(optimizer, config.initialRate()), config, groups);
   }
 
   /**
@@ -90,12 +104,12 @@ public final class Methods {
    * @param groups the grouping, whose names match {@code rates}
    * @return the method
    */
-  public static Method fixedRates(String name, DoubleFunction<NdOptimizer> optimizer,
+  public static Method fixedRates(String name, DoubleFunction<NdOptimizer.Builder<?>> optimizer,
       Map<String, Double> rates, Function<Block, ParameterGroups> groups) {
     double reference = rates.values().iterator().next();
     TunerConfig.Builder config = TunerConfig.fixed().setInitialRate(reference);
     rates.forEach(config::optInitialRate);
-    return new Method(name, block -> optimizer.apply(reference), config.build(), groups);
+    return new Method(name, at(optimizer, reference), config.build(), groups);
   }
 
   /**
@@ -110,11 +124,12 @@ public final class Methods {
    * @param steps {@code T}
    * @return the method
    */
-  public static Method schedule(String name, DoubleFunction<NdOptimizer> optimizer, double rate,
+  public static Method schedule(String name,
+      DoubleFunction<NdOptimizer.Builder<?>> optimizer, double rate,
       Horizon horizon, long steps) {
     TunerConfig config =
         TunerConfig.fixed().setInitialRate(rate).optHorizon(horizon, steps).build();
-    return new Method(name, block -> optimizer.apply(rate), config,
+    return new Method(name, at(optimizer, rate), config,
         block -> ParameterGroups.single("all"));
   }
 }

@@ -34,7 +34,9 @@ public final class Pretraining {
   public static byte[] parameters(ExperimentContext context, Task task, int steps, long seed) {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     new Comparison(context, new MethodTrainer(seed, steps, 64)).train(task,
-        Method.plain("adam", block -> Optimizers.adam().setLearningRate(1e-3f).build()), steps,
+        Method.plain("adam",
+            Methods.at(rate -> Optimizers.adam().setLearningRate((float) rate), 1e-3)),
+        steps,
         (block, manager) -> {
           try (DataOutputStream out = new DataOutputStream(bytes)) {
             block.saveParameters(out);

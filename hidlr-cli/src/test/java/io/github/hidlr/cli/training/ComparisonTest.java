@@ -39,8 +39,8 @@ class ComparisonTest {
         HalfSquaredErrorLoss::new, Task.Kind.REGRESSION);
   }
 
-  private static final DoubleFunction<NdOptimizer> SGD =
-      rate -> Optimizers.sgd().setLearningRate((float) rate).build();
+  private static final DoubleFunction<NdOptimizer.Builder<?>> SGD =
+      rate -> Optimizers.sgd().setLearningRate((float) rate);
 
   @Test
   void aGridWhoseBestIsOnTheEdgeIsWidenedUntilTheBestIsInside(@TempDir Path out) {
@@ -62,11 +62,11 @@ class ComparisonTest {
         new ExperimentContext(Profile.TINY, 1, new RunOutput(out), false),
         new MethodTrainer(1, 40, 32));
     MethodResult diverged = comparison.train(regression(),
-        Method.plain("huge", block -> SGD.apply(50)), 40);
+        Method.plain("huge", Methods.at(SGD, 50)), 40);
     assertThat(diverged.diverged()).isTrue();
     assertThat(diverged.checkpoints()).hasSize(3);
     MethodResult fine = comparison.train(regression(),
-        Method.plain("fine", block -> SGD.apply(0.1)), 40);
+        Method.plain("fine", Methods.at(SGD, 0.1)), 40);
     assertThat(fine.diverged()).isFalse();
     assertThat(fine.last().testLoss()).isLessThan(0.05);
     List<ResultRow> rows = comparison.write(regression(), List.of(diverged, fine));

@@ -14,6 +14,7 @@ import ai.djl.training.optimizer.Optimizer;
 import ai.djl.util.Pair;
 import io.github.hidlr.djl.NonFiniteUpdateException;
 import io.github.hidlr.djl.StepAssembly;
+import io.github.hidlr.djl.Tensors;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.EOFException;
@@ -230,17 +231,20 @@ public abstract class NdOptimizer extends Optimizer {
       throw e;
     }
     NDArray g = rescaled(grad);
-    if (!finite(g)) {
-      abandon();
-      throw nonFinite(name, "any weight or state, and cleared every gradient");
-    }
     // Kept past this call's scope, until the step is applied or dropped.
     NDScope.unregister(g);
     g.detach();
     pending.put(parameterId, new ParameterStep(parameterId, name, weight, g));
     if (assembly.complete()) {
+      // One check of the whole step, read back in one transfer, before anything changes.
+      List<ParameterStep> step = new ArrayList<>(pending.values());
+      int bad = Tensors.firstNonFinite(step.stream().map(ParameterStep::gradient).toList());
+      if (bad >= 0) {
+        abandon();
+        throw nonFinite(step.get(bad).name(), "any weight or state, and cleared every gradient");
+      }
       try {
-        applyStep(new ArrayList<>(pending.values()));
+        applyStep(step);
         stepIndex++;
       } finally {
         closePending();
@@ -880,6 +884,14 @@ public abstract class NdOptimizer extends Optimizer {
       this.block = block;
       return self();
     }
+
+    /**
+     * Builds the optimizer after checking every option.
+     *
+     * @return the optimizer
+     * @throws IllegalArgumentException naming a bad option and the fix
+     */
+    public abstract NdOptimizer build();
 
     /**
      * Whether {@link #setBlock} was given a block.
