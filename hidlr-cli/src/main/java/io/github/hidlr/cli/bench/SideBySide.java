@@ -68,7 +68,7 @@ final class SideBySide {
     try (Model baseModel = Model.newInstance("adam");
         Model hiModel = Model.newInstance("hidlr");
         Trainer base = workload.newTrainer(baseModel,
-            model -> Optimizers.adam().setLearningRate(RATE).build());
+            model -> Optimizers.adam().setBlock(model.getBlock()).setLearningRate(RATE).build());
         Trainer hi = workload.newTrainer(hiModel, model -> hidlrOf[0] = HiDlr.adam(RATE)
             .groups(MlpWorkload.groups(k)).tuner(config).probesPerStep()
             .build(model, MlpWorkload.LOSS))) {
