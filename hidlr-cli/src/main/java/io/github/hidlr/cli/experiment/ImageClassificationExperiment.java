@@ -74,7 +74,7 @@ public final class ImageClassificationExperiment implements Experiment {
     int steps = profile.pick(12, 250, 1000);
     long seed = context.seed();
     double rate = 1e-3;
-    DoubleFunction<NdOptimizer.Builder<?>> adamW =
+    DoubleFunction<NdOptimizer.Builder<?, ?>> adamW =
         r -> Optimizers.adamW().setLearningRate((float) r);
     Function<Block, ParameterGroups> headBias = block -> ParameterGroups.builder()
         .add(GroupSpec.predicate("head+bias", "the classifier and every bias",

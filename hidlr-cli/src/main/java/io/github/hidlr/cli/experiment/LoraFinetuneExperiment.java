@@ -62,7 +62,7 @@ public final class LoraFinetuneExperiment implements Experiment {
     ImageData fashion = ImageData.load(profile, true, train, test, seed);
     byte[] pretrained = Pretraining.parameters(context,
         task("pretrain-" + mnist.name(), mnist, null, false), profile.pick(10, 300, 600), seed);
-    DoubleFunction<NdOptimizer.Builder<?>> adam =
+    DoubleFunction<NdOptimizer.Builder<?, ?>> adam =
         rate -> Optimizers.adam().setLearningRate((float) rate);
     Task full = task("fashion-full-ft", fashion, pretrained, false);
     Task lora = task("fashion-lora", fashion, pretrained, true);

@@ -60,7 +60,7 @@ public final class LoraSyntheticExperiment implements Experiment {
     int n = context.profile().pick(256, 1024, 4096);
     long seed = context.seed();
     Task task = task(seed, n);
-    DoubleFunction<NdOptimizer.Builder<?>> sgd =
+    DoubleFunction<NdOptimizer.Builder<?, ?>> sgd =
         rate -> Optimizers.sgd().setLearningRate((float) rate);
     Function<Block, ParameterGroups> ab = block -> ParameterGroups.builder()
         .add(GroupSpec.pattern("A", ".*" + LoRALinear.LORA_A))

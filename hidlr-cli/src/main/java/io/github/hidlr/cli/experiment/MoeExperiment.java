@@ -54,7 +54,7 @@ public final class MoeExperiment implements Experiment {
     long seed = context.seed();
     Task task = task(seed, context.profile().pick(256, 1000, 1000),
         context.profile().pick(200, TEST_POINTS, TEST_POINTS));
-    DoubleFunction<NdOptimizer.Builder<?>> adam =
+    DoubleFunction<NdOptimizer.Builder<?, ?>> adam =
         rate -> Optimizers.adam().setLearningRate((float) rate);
     Function<Block, ParameterGroups> groups = block -> ParameterGroups.builder()
         .add(GroupSpec.pattern("gate", MixtureOfExperts.GATE_PATTERN))

@@ -64,7 +64,7 @@ public final class MultitaskExperiment implements Experiment {
     ImageData fashion = ImageData.load(profile, true, train, test, seed);
     float[][] features = features(context, mnist, fashion, profile.pick(10, 300, 600), seed);
     Task task = task(fashion, features);
-    DoubleFunction<NdOptimizer.Builder<?>> sgd =
+    DoubleFunction<NdOptimizer.Builder<?, ?>> sgd =
         rate -> Optimizers.sgd().setLearningRate((float) rate);
     Function<Block, ParameterGroups> rows = block -> ParameterGroups.builder()
         .add(GroupSpec.rows("task", "weight")).build();

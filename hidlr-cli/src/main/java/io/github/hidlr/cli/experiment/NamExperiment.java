@@ -61,7 +61,7 @@ public final class NamExperiment implements Experiment {
     int steps = context.profile().pick(20, 300, 1000);
     long seed = context.seed();
     Task task = task(seed, context.profile().pick(256, 2000, 4000));
-    DoubleFunction<NdOptimizer.Builder<?>> sgd =
+    DoubleFunction<NdOptimizer.Builder<?, ?>> sgd =
         rate -> Optimizers.sgd().setLearningRate((float) rate);
     Function<Block, ParameterGroups> perFeature = perFeature(FEATURES);
     double[] manual = context.profile() == io.github.hidlr.cli.Profile.TINY
@@ -116,7 +116,7 @@ public final class NamExperiment implements Experiment {
         "The paper's California Housing table cannot be obtained offline (no registry ships"
             + " it); the Boston and diabetes tables stand in for it."));
     if (context.profile() != io.github.hidlr.cli.Profile.TINY) {
-      DoubleFunction<NdOptimizer.Builder<?>> adam =
+      DoubleFunction<NdOptimizer.Builder<?, ?>> adam =
           rate -> Optimizers.adam().setLearningRate((float) rate);
       for (String table : List.of("boston", "diabetes")) {
         Table data = table.equals("boston") ? Datasets.boston(DataCache.fromEnvironment())

@@ -99,7 +99,7 @@ public final class TextLoraExperiment implements Experiment {
           : miniLm(manager, trainSize, testSize, length, trained, seed);
     }
     double majority = majority(features.testLabels());
-    DoubleFunction<NdOptimizer.Builder<?>> adam =
+    DoubleFunction<NdOptimizer.Builder<?, ?>> adam =
         rate -> Optimizers.adam().setLearningRate((float) rate);
     Task lora = task("reviews-lora", features, true);
     Task full = task("reviews-full-ft", features, false);

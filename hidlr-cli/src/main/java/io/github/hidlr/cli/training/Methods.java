@@ -25,7 +25,7 @@ public final class Methods {
    * @param rate the rate
    * @return the factory {@link Method} takes
    */
-  public static Function<Block, NdOptimizer> at(DoubleFunction<NdOptimizer.Builder<?>> optimizer,
+  public static Function<Block, NdOptimizer> at(DoubleFunction<NdOptimizer.Builder<?, ?>> optimizer,
       double rate) {
     return block -> optimizer.apply(rate).setBlock(block).build();
   }
@@ -36,7 +36,7 @@ public final class Methods {
    * @param optimizer the base optimizer at a given rate
    * @return the method at a rate, named {@code "ulr <rate>"}
    */
-  public static DoubleFunction<Method> ulr(DoubleFunction<NdOptimizer.Builder<?>> optimizer) {
+  public static DoubleFunction<Method> ulr(DoubleFunction<NdOptimizer.Builder<?, ?>> optimizer) {
     return rate -> Method.plain(String.format(Locale.ROOT, "ulr %.3g", rate),
         at(optimizer, rate));
   }
@@ -50,7 +50,7 @@ public final class Methods {
    * @return the method
    */
   public static Method hiUlr(
-      DoubleFunction<NdOptimizer.Builder<?>> optimizer, double initialRate, int probeEvery) {
+      DoubleFunction<NdOptimizer.Builder<?, ?>> optimizer, double initialRate, int probeEvery) {
     return new Method("hi-ulr", at(optimizer, initialRate),
         TunerConfig.gen().setInitialRate(initialRate).optProbeEvery(probeEvery).build(),
         block -> ParameterGroups.single("all"));
@@ -68,7 +68,7 @@ public final class Methods {
    * @return one method per policy, named after it
    */
   public static List<Method> policies(List<Policy> policies,
-      DoubleFunction<NdOptimizer.Builder<?>> optimizer,
+      DoubleFunction<NdOptimizer.Builder<?, ?>> optimizer,
       double initialRate, int probeEvery, Function<Block, ParameterGroups> groups, long steps) {
     List<Method> out = new ArrayList<>();
     for (Policy policy : policies) {
@@ -88,7 +88,7 @@ public final class Methods {
    * @param groups the grouping
    * @return the method
    */
-  public static Method hiDlr(String name, DoubleFunction<NdOptimizer.Builder<?>> optimizer,
+  public static Method hiDlr(String name, DoubleFunction<NdOptimizer.Builder<?, ?>> optimizer,
       TunerConfig config, Function<Block, ParameterGroups> groups) {
     return new Method(name, at(optimizer, config.initialRate()), config, groups);
   }
@@ -104,7 +104,7 @@ public final class Methods {
    * @param groups the grouping, whose names match {@code rates}
    * @return the method
    */
-  public static Method fixedRates(String name, DoubleFunction<NdOptimizer.Builder<?>> optimizer,
+  public static Method fixedRates(String name, DoubleFunction<NdOptimizer.Builder<?, ?>> optimizer,
       Map<String, Double> rates, Function<Block, ParameterGroups> groups) {
     double reference = rates.values().iterator().next();
     TunerConfig.Builder config = TunerConfig.fixed().setInitialRate(reference);
@@ -125,7 +125,7 @@ public final class Methods {
    * @return the method
    */
   public static Method schedule(String name,
-      DoubleFunction<NdOptimizer.Builder<?>> optimizer, double rate,
+      DoubleFunction<NdOptimizer.Builder<?, ?>> optimizer, double rate,
       Horizon horizon, long steps) {
     TunerConfig config =
         TunerConfig.fixed().setInitialRate(rate).optHorizon(horizon, steps).build();

@@ -39,7 +39,7 @@ class ComparisonTest {
         HalfSquaredErrorLoss::new, Task.Kind.REGRESSION);
   }
 
-  private static final DoubleFunction<NdOptimizer.Builder<?>> SGD =
+  private static final DoubleFunction<NdOptimizer.Builder<?, ?>> SGD =
       rate -> Optimizers.sgd().setLearningRate((float) rate);
 
   @Test

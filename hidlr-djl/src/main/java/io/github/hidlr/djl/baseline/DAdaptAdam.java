@@ -157,7 +157,7 @@ public final class DAdaptAdam extends DistanceAdaptive<DAdaptAdam.Scalars> {
   /**
    * Builds a {@link DAdaptAdam}; {@code setBlock} is required, the rest defaults to the reference.
    */
-  public static final class Builder extends WholeStepOptimizer.Builder<Builder>
+  public static final class Builder extends WholeStepOptimizer.Builder<Builder, DAdaptAdam>
       implements MomentOptions<Builder>, DistanceOptions<Builder> {
 
     private float resolvedWeightDecay;
@@ -165,13 +165,7 @@ public final class DAdaptAdam extends DistanceAdaptive<DAdaptAdam.Scalars> {
     private final Distance distance = new Distance(false);
 
     private Builder() {
-      super(DEFAULT_LEARNING_RATE);
-    }
-
-    /** {@inheritDoc} */
-    @Override
-    public Builder self() {
-      return this;
+      super(DAdaptAdam::new, DEFAULT_LEARNING_RATE);
     }
 
     /** {@inheritDoc} */
@@ -192,18 +186,7 @@ public final class DAdaptAdam extends DistanceAdaptive<DAdaptAdam.Scalars> {
       super.validate();
       moments.validate();
       distance.validate();
-    }
-
-    /**
-     * Builds the optimizer after validating every option.
-     *
-     * @return the optimizer
-     * @throws IllegalArgumentException naming the bad value and the fix
-     */
-    public DAdaptAdam build() {
-      validate();
       resolvedWeightDecay = weightDecayOr(DEFAULT_WEIGHT_DECAY);
-      return new DAdaptAdam(this);
     }
   }
 }

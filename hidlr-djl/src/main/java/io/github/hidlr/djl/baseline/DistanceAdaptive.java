@@ -44,7 +44,7 @@ public abstract class DistanceAdaptive<S extends Record> extends WholeStepOptimi
    * @param distance the builder's distance options
    * @param weightDecay the resolved weight decay
    */
-  protected DistanceAdaptive(WholeStepOptimizer.Builder<?> builder, List<String> slotNames,
+  protected DistanceAdaptive(WholeStepOptimizer.Builder<?, ?> builder, List<String> slotNames,
       MomentOptions.Moments moments, DistanceOptions.Distance distance, float weightDecay) {
     super(builder, slotNames);
     this.beta1 = moments.beta1();

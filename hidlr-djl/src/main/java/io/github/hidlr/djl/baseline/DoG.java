@@ -248,7 +248,7 @@ public final class DoG extends WholeStepOptimizer<DoG.Scalars> {
   }
 
   /** Builds a {@link DoG}; {@code setBlock} is required, the rest defaults to the reference. */
-  public static final class Builder extends WholeStepOptimizer.Builder<Builder> {
+  public static final class Builder extends WholeStepOptimizer.Builder<Builder, DoG> {
 
     private float resolvedWeightDecay;
     private double repsRel = DEFAULT_REPS_REL;
@@ -258,7 +258,7 @@ public final class DoG extends WholeStepOptimizer<DoG.Scalars> {
     private double gamma = DEFAULT_AVERAGING_GAMMA;
 
     private Builder() {
-      super(DEFAULT_LEARNING_RATE);
+      super(DoG::new, DEFAULT_LEARNING_RATE);
     }
 
     /**
@@ -320,12 +320,6 @@ public final class DoG extends WholeStepOptimizer<DoG.Scalars> {
 
     /** {@inheritDoc} */
     @Override
-    protected Builder self() {
-      return this;
-    }
-
-    /** {@inheritDoc} */
-    @Override
     protected void validate() {
       super.validate();
       checkPositive("repsRel", repsRel, "pass e.g. optRepsRel(1e-6)");
@@ -336,18 +330,7 @@ public final class DoG extends WholeStepOptimizer<DoG.Scalars> {
       check(
           Double.isFinite(gamma) && gamma >= 0,
           "averaging gamma must be finite and >= 0, got " + gamma + "; pass e.g. 8");
-    }
-
-    /**
-     * Builds the optimizer after validating every option.
-     *
-     * @return the optimizer
-     * @throws IllegalArgumentException naming the bad value and the fix
-     */
-    public DoG build() {
-      validate();
       resolvedWeightDecay = weightDecayOr(DEFAULT_WEIGHT_DECAY);
-      return new DoG(this);
     }
   }
 }

@@ -180,7 +180,7 @@ public final class Prodigy extends DistanceAdaptive<Prodigy.Scalars> {
   }
 
   /** Builds a {@link Prodigy}; {@code setBlock} is required, the rest defaults to the reference. */
-  public static final class Builder extends WholeStepOptimizer.Builder<Builder>
+  public static final class Builder extends WholeStepOptimizer.Builder<Builder, Prodigy>
       implements MomentOptions<Builder>, DistanceOptions<Builder> {
 
     private float resolvedWeightDecay;
@@ -191,7 +191,7 @@ public final class Prodigy extends DistanceAdaptive<Prodigy.Scalars> {
     private double dCoef = DEFAULT_D_COEF;
 
     private Builder() {
-      super(DEFAULT_LEARNING_RATE);
+      super(Prodigy::new, DEFAULT_LEARNING_RATE);
     }
 
     /**
@@ -230,12 +230,6 @@ public final class Prodigy extends DistanceAdaptive<Prodigy.Scalars> {
 
     /** {@inheritDoc} */
     @Override
-    public Builder self() {
-      return this;
-    }
-
-    /** {@inheritDoc} */
-    @Override
     public Moments moments() {
       return moments;
     }
@@ -256,18 +250,7 @@ public final class Prodigy extends DistanceAdaptive<Prodigy.Scalars> {
       }
       distance.validate();
       checkPositive("dCoef", dCoef, "pass e.g. optDCoef(1)");
-    }
-
-    /**
-     * Builds the optimizer after validating every option.
-     *
-     * @return the optimizer
-     * @throws IllegalArgumentException naming the bad value and the fix
-     */
-    public Prodigy build() {
-      validate();
       resolvedWeightDecay = weightDecayOr(DEFAULT_WEIGHT_DECAY);
-      return new Prodigy(this);
     }
   }
 }

@@ -284,7 +284,7 @@ public final class ScheduleFreeAdamW extends WholeStepOptimizer<ScheduleFreeAdam
    * Builds a {@link ScheduleFreeAdamW}; {@code setBlock} is required, the rest defaults to the
    * reference.
    */
-  public static final class Builder extends WholeStepOptimizer.Builder<Builder>
+  public static final class Builder extends WholeStepOptimizer.Builder<Builder, ScheduleFreeAdamW>
       implements MomentOptions<Builder> {
 
     private float resolvedWeightDecay;
@@ -294,7 +294,7 @@ public final class ScheduleFreeAdamW extends WholeStepOptimizer<ScheduleFreeAdam
     private double weightLrPower = DEFAULT_WEIGHT_LR_POWER;
 
     private Builder() {
-      super(DEFAULT_LEARNING_RATE);
+      super(ScheduleFreeAdamW::new, DEFAULT_LEARNING_RATE);
     }
 
     /**
@@ -332,12 +332,6 @@ public final class ScheduleFreeAdamW extends WholeStepOptimizer<ScheduleFreeAdam
 
     /** {@inheritDoc} */
     @Override
-    public Builder self() {
-      return this;
-    }
-
-    /** {@inheritDoc} */
-    @Override
     public Moments moments() {
       return moments;
     }
@@ -356,18 +350,7 @@ public final class ScheduleFreeAdamW extends WholeStepOptimizer<ScheduleFreeAdam
       check(
           Double.isFinite(weightLrPower) && weightLrPower >= 0,
           "weightLrPower must be finite and >= 0, got " + weightLrPower);
-    }
-
-    /**
-     * Builds the optimizer after validating every option.
-     *
-     * @return the optimizer
-     * @throws IllegalArgumentException naming the bad value and the fix
-     */
-    public ScheduleFreeAdamW build() {
-      validate();
       resolvedWeightDecay = weightDecayOr(DEFAULT_WEIGHT_DECAY);
-      return new ScheduleFreeAdamW(this);
     }
   }
 }

@@ -6,6 +6,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * Base of the baselines that set their own step size and need the whole step at once: Prodigy
@@ -34,7 +35,7 @@ public abstract class WholeStepOptimizer<S extends Record> extends NdOptimizer
    * @param builder the validated builder
    * @param slotNames the per-parameter state arrays, in the order they are saved
    */
-  protected WholeStepOptimizer(Builder<?> builder, List<String> slotNames) {
+  protected WholeStepOptimizer(Builder<?, ?> builder, List<String> slotNames) {
     super(builder, slotNames);
     this.schedule = builder.schedule;
   }
@@ -125,16 +126,19 @@ public abstract class WholeStepOptimizer<S extends Record> extends NdOptimizer
    *
    * @param <B> the concrete builder
    */
-  public abstract static class Builder<B extends Builder<B>> extends NdOptimizer.Builder<B> {
+  public abstract static class Builder<B extends Builder<B, O>, O extends WholeStepOptimizer<?>>
+      extends NdOptimizer.Builder<B, O> {
 
     private LearningRateSchedule schedule = LearningRateSchedule.constant();
 
     /**
      * Creates a builder whose learning rate is the method's reference default.
      *
+     * @param constructor makes the optimizer from this builder once it is validated
      * @param defaultLearningRate the method's default {@code lr}
      */
-    protected Builder(float defaultLearningRate) {
+    protected Builder(Function<B, O> constructor, float defaultLearningRate) {
+      super(constructor);
       setLearningRate(defaultLearningRate);
     }
 

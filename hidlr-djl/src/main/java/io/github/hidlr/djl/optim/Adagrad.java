@@ -74,12 +74,14 @@ public final class Adagrad extends NdOptimizer {
   }
 
   /** Builds an {@link Adagrad}; {@code setLearningRate} is required, the rest optional. */
-  public static final class Builder extends NdOptimizer.Builder<Builder> {
+  public static final class Builder extends NdOptimizer.Builder<Builder, Adagrad> {
 
     private float epsilon = DEFAULT_EPSILON;
     private float initialAccumulatorValue = DEFAULT_INITIAL_ACCUMULATOR_VALUE;
 
-    private Builder() {}
+    private Builder() {
+      super(Adagrad::new);
+    }
 
     /**
      * Sets ε, added to the denominator. Defaults to 1e-10.
@@ -105,12 +107,6 @@ public final class Adagrad extends NdOptimizer {
 
     /** {@inheritDoc} */
     @Override
-    protected Builder self() {
-      return this;
-    }
-
-    /** {@inheritDoc} */
-    @Override
     protected void validate() {
       super.validate();
       checkEpsilon(epsilon, "pass e.g. optEpsilon(1e-10f)");
@@ -118,17 +114,6 @@ public final class Adagrad extends NdOptimizer {
           Float.isFinite(initialAccumulatorValue) && initialAccumulatorValue >= 0f,
           "initial accumulator value must be finite and >= 0, got " + initialAccumulatorValue
               + "; use 0 (the default) or e.g. 0.1f");
-    }
-
-    /**
-     * Builds the optimizer after validating every option.
-     *
-     * @return the optimizer
-     * @throws IllegalArgumentException naming the bad value and the fix
-     */
-    public Adagrad build() {
-      validate();
-      return new Adagrad(this);
     }
   }
 }

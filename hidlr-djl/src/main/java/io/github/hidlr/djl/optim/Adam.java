@@ -106,13 +106,15 @@ public final class Adam extends NdOptimizer {
    * Builds an {@link Adam}; {@code setLearningRate} is required, the rest optional. The weight
    * decay defaults to 0 for Adam and to 0.01 once {@link #optDecoupled(boolean) decoupled}.
    */
-  public static final class Builder extends NdOptimizer.Builder<Builder>
+  public static final class Builder extends NdOptimizer.Builder<Builder, Adam>
       implements MomentOptions<Builder> {
 
     private final Moments moments = new Moments();
     private boolean decoupled;
 
-    private Builder() {}
+    private Builder() {
+      super(Adam::new);
+    }
 
     /**
      * Decouples the weight decay from the gradient (AdamW: {@code w ← w − η·λ·w} besides the Adam
@@ -129,12 +131,6 @@ public final class Adam extends NdOptimizer {
 
     /** {@inheritDoc} */
     @Override
-    public Builder self() {
-      return this;
-    }
-
-    /** {@inheritDoc} */
-    @Override
     public Moments moments() {
       return moments;
     }
@@ -144,17 +140,6 @@ public final class Adam extends NdOptimizer {
     protected void validate() {
       super.validate();
       moments.validate();
-    }
-
-    /**
-     * Builds the optimizer after validating every option.
-     *
-     * @return the optimizer
-     * @throws IllegalArgumentException naming the bad value and the fix
-     */
-    public Adam build() {
-      validate();
-      return new Adam(this);
     }
   }
 }

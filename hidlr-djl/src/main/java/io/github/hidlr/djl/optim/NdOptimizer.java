@@ -104,7 +104,7 @@ public abstract class NdOptimizer extends Optimizer {
    * @param slotNames the names of the per-parameter state arrays this optimizer keeps, in the order
    *     they are saved
    */
-  protected NdOptimizer(Builder<?> builder, List<String> slotNames) {
+  protected NdOptimizer(Builder<?, ?> builder, List<String> slotNames) {
     super(builder);
     this.learningRate = builder.learningRate;
     this.beginNumUpdate = builder.beginNumUpdate;
@@ -857,7 +857,10 @@ public abstract class NdOptimizer extends Optimizer {
    *
    * @param <B> the concrete builder
    */
-  public abstract static class Builder<B extends Builder<B>> extends OptimizerBuilder<B> {
+  public abstract static class Builder<B extends Builder<B, O>, O extends NdOptimizer>
+      extends OptimizerBuilder<B> {
+
+    private final Function<B, O> constructor;
 
     private float learningRate = Float.NaN;
     private boolean learningRateSet;
@@ -867,8 +870,37 @@ public abstract class NdOptimizer extends Optimizer {
     private int beginNumUpdate;
     private Block block;
 
-    /** Creates a builder; concrete builders are obtained from {@link Optimizers}. */
-    protected Builder() {}
+    /**
+     * Creates a builder; concrete builders are obtained from {@link Optimizers} and
+     * {@code Baselines}.
+     *
+     * @param constructor makes the optimizer from this builder once {@link #build} validated it
+     */
+    protected Builder(Function<B, O> constructor) {
+      this.constructor = constructor;
+    }
+
+    /**
+     * Returns this builder as its concrete type.
+     *
+     * @return this builder
+     */
+    @Override
+    @SuppressWarnings("unchecked")
+    public final B self() {
+      return (B) this;
+    }
+
+    /**
+     * Builds the optimizer after checking every option ({@link #validate}).
+     *
+     * @return the optimizer
+     * @throws IllegalArgumentException naming a bad option and the fix
+     */
+    public final O build() {
+      validate();
+      return constructor.apply(self());
+    }
 
     /**
      * Sets the block whose parameters this optimizer trains, so that it assembles whole steps:
@@ -884,14 +916,6 @@ public abstract class NdOptimizer extends Optimizer {
       this.block = block;
       return self();
     }
-
-    /**
-     * Builds the optimizer after checking every option.
-     *
-     * @return the optimizer
-     * @throws IllegalArgumentException naming a bad option and the fix
-     */
-    public abstract NdOptimizer build();
 
     /**
      * Whether {@link #setBlock} was given a block.

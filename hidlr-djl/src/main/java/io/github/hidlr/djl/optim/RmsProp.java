@@ -112,14 +112,16 @@ public final class RmsProp extends NdOptimizer {
   }
 
   /** Builds an {@link RmsProp}; {@code setLearningRate} is required, the rest optional. */
-  public static final class Builder extends NdOptimizer.Builder<Builder> {
+  public static final class Builder extends NdOptimizer.Builder<Builder, RmsProp> {
 
     private float alpha = DEFAULT_ALPHA;
     private float epsilon = DEFAULT_EPSILON;
     private float momentum = DEFAULT_MOMENTUM;
     private boolean centered;
 
-    private Builder() {}
+    private Builder() {
+      super(RmsProp::new);
+    }
 
     /**
      * Sets the smoothing constant α of the running mean of g². Defaults to 0.99.
@@ -168,28 +170,11 @@ public final class RmsProp extends NdOptimizer {
 
     /** {@inheritDoc} */
     @Override
-    protected Builder self() {
-      return this;
-    }
-
-    /** {@inheritDoc} */
-    @Override
     protected void validate() {
       super.validate();
       checkUnitInterval("alpha", alpha, "pass e.g. optAlpha(0.99f)");
       checkEpsilon(epsilon, "pass e.g. optEpsilon(1e-8f)");
       checkUnitInterval("momentum", momentum, "pass e.g. optMomentum(0.9f), or 0 for none");
-    }
-
-    /**
-     * Builds the optimizer after validating every option.
-     *
-     * @return the optimizer
-     * @throws IllegalArgumentException naming the bad value and the fix
-     */
-    public RmsProp build() {
-      validate();
-      return new RmsProp(this);
     }
   }
 }

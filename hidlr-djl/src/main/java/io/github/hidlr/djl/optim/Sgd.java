@@ -83,13 +83,15 @@ public final class Sgd extends NdOptimizer {
   }
 
   /** Builds an {@link Sgd}; {@code setLearningRate} is required, the rest optional. */
-  public static final class Builder extends NdOptimizer.Builder<Builder> {
+  public static final class Builder extends NdOptimizer.Builder<Builder, Sgd> {
 
     private float momentum = DEFAULT_MOMENTUM;
     private float dampening = DEFAULT_DAMPENING;
     private boolean nesterov;
 
-    private Builder() {}
+    private Builder() {
+      super(Sgd::new);
+    }
 
     /**
      * Sets the momentum μ. Defaults to 0 (plain SGD, no state).
@@ -127,12 +129,6 @@ public final class Sgd extends NdOptimizer {
 
     /** {@inheritDoc} */
     @Override
-    protected Builder self() {
-      return this;
-    }
-
-    /** {@inheritDoc} */
-    @Override
     protected void validate() {
       super.validate();
       checkUnitInterval("momentum", momentum, "pass e.g. optMomentum(0.9f), or 0 for none");
@@ -144,17 +140,6 @@ public final class Sgd extends NdOptimizer {
           "nesterov momentum needs momentum > 0 and dampening 0, got momentum " + momentum
               + " and dampening " + dampening
               + "; set optMomentum(0.9f) and optDampening(0f), or optNesterov(false)");
-    }
-
-    /**
-     * Builds the optimizer after validating every option.
-     *
-     * @return the optimizer
-     * @throws IllegalArgumentException naming the bad value and the fix
-     */
-    public Sgd build() {
-      validate();
-      return new Sgd(this);
     }
   }
 }
