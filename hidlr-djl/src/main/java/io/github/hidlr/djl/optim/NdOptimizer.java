@@ -4,8 +4,6 @@ import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
-import ai.djl.ndarray.types.DataType;
-import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
 import ai.djl.pytorch.engine.PtNDArray;
@@ -17,13 +15,10 @@ import io.github.hidlr.djl.StepAssembly;
 import io.github.hidlr.djl.Tensors;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
-import java.io.EOFException;
 import java.io.IOException;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
@@ -70,9 +65,6 @@ import java.util.function.Function;
  */
 public abstract class NdOptimizer extends Optimizer {
 
-  /** "HDLO": marks a stream written by {@link #saveState}. */
-  private static final int STATE_MAGIC = 0x48444C4F;
-
   /** Version of the {@link #saveState} format; bump it when the layout changes. */
   public static final int STATE_VERSION = 2;
 
@@ -81,9 +73,6 @@ public abstract class NdOptimizer extends Optimizer {
 
   /** The global state of a method without global scalars. */
   protected record NoScalars() {}
-
-  /** Room for the serialized header of one array on top of its raw data. */
-  private static final int ARRAY_HEADER_ALLOWANCE = 4096;
 
   private final float learningRate;
   private final int beginNumUpdate;
@@ -544,14 +533,11 @@ public abstract class NdOptimizer extends Optimizer {
   }
 
   /**
-   * Writes the state of the parameters of {@code block}: for each parameter this optimizer has
-   * updated, its full name (as in {@link Block#getParameters()}), its step counter and its slots,
-   * after the global scalars.
-   *
-   * <p>Layout (version {@value #STATE_VERSION}): magic {@code "HDLO"}, version, optimizer class
-   * name, the global values ({@link #globalValues()}: count, then name and value each), slot
-   * names, then per parameter: name, step, and per slot a presence flag and the {@link
-   * NDArray#encode()} bytes. Parameters never updated (e.g. frozen) are not written.
+   * Writes the state of the parameters of {@code block} in the one format of hidlr's optimizers
+   * ({@code StateFormat}: magic {@code "HDLO"}, version {@value #STATE_VERSION}): the global
+   * values ({@link #globalValues()}), then for each parameter this optimizer has updated its full
+   * name (as in {@link Block#getParameters()}), its step counter and its slots. Parameters never
+   * updated (e.g. frozen) are not written.
    *
    * @param block the block whose parameters this optimizer trains
    * @param out the stream to write to; flushed, not closed
@@ -562,52 +548,25 @@ public abstract class NdOptimizer extends Optimizer {
     Objects.requireNonNull(block, "block");
     Objects.requireNonNull(out, "out");
     checkBetweenSteps("save the state");
-    List<String> names = new ArrayList<>();
-    List<String> ids = new ArrayList<>();
+    List<StateFormat.ParameterState> parameters = new ArrayList<>();
     for (Pair<String, Parameter> p : block.getParameters()) {
       String id = p.getValue().getId();
-      if (steps.containsKey(id) || slots.values().stream().anyMatch(m -> m.containsKey(id))) {
-        names.add(p.getKey());
-        ids.add(id);
-      }
-    }
-    out.writeInt(STATE_MAGIC);
-    out.writeInt(STATE_VERSION);
-    out.writeUTF(getClass().getName());
-    Map<String, Double> globals = globalValues();
-    out.writeInt(globals.size());
-    for (Map.Entry<String, Double> e : globals.entrySet()) {
-      out.writeUTF(e.getKey());
-      out.writeDouble(e.getValue());
-    }
-    out.writeInt(slotNames.size());
-    for (String slot : slotNames) {
-      out.writeUTF(slot);
-    }
-    out.writeInt(names.size());
-    for (int i = 0; i < names.size(); i++) {
-      String id = ids.get(i);
-      out.writeUTF(names.get(i));
-      Map<Device, Long> perDevice = steps.get(id);
-      long step =
-          perDevice == null
-              ? beginNumUpdate
-              : perDevice.values().stream().mapToLong(Long::longValue).max().orElse(beginNumUpdate);
-      out.writeLong(step);
+      Map<String, NDArray> arrays = new LinkedHashMap<>();
       for (String slot : slotNames) {
-        Map<Device, NDArray> perDeviceState = slots.get(slot).get(id);
-        if (perDeviceState == null || perDeviceState.isEmpty()) {
-          out.writeBoolean(false);
-          continue;
+        Map<Device, NDArray> perDevice = slots.get(slot).get(id);
+        if (perDevice != null && !perDevice.isEmpty()) {
+          // Every device holds the same values (same aggregated gradient); any one will do.
+          arrays.put(slot, perDevice.values().iterator().next());
         }
-        // Every device holds the same values (same aggregated gradient); any one will do.
-        byte[] bytes = perDeviceState.values().iterator().next().encode();
-        out.writeBoolean(true);
-        out.writeInt(bytes.length);
-        out.write(bytes);
+      }
+      Map<Device, Long> perDevice = steps.get(id);
+      if (perDevice != null || !arrays.isEmpty()) {
+        long step = perDevice == null ? beginNumUpdate
+            : perDevice.values().stream().mapToLong(Long::longValue).max().orElse(beginNumUpdate);
+        parameters.add(new StateFormat.ParameterState(p.getKey(), null, step, arrays));
       }
     }
-    out.flush();
+    StateFormat.write(out, getClass().getName(), globalValues(), slotNames, parameters);
   }
 
   /**
@@ -635,173 +594,28 @@ public abstract class NdOptimizer extends Optimizer {
     for (Pair<String, Parameter> p : block.getParameters()) {
       byName.put(p.getKey(), p.getValue());
     }
-    List<LoadedParameter> loaded = new ArrayList<>();
-    Record[] scalars = new Record[1];
-    long[] index = new long[1];
-    boolean ok = false;
+    StateFormat.Contents contents = StateFormat.read(in, this, byName, manager);
+    long index;
+    Record scalars;
     try {
-      readState(byName, manager, in, loaded, scalars, index);
-      ok = true;
-    } catch (EOFException e) {
-      throw new IllegalArgumentException(
-          "optimizer state stream ends early: it is truncated or not written by"
-              + " NdOptimizer.saveState",
-          e);
-    } finally {
-      if (!ok) {
-        for (LoadedParameter lp : loaded) {
-          lp.close();
-        }
-      }
-    }
-    install(byName, loaded);
-    stepIndex = index[0];
-    restoreGlobalState(scalars[0]);
-  }
-
-  private void readState(
-      Map<String, Parameter> byName,
-      NDManager manager,
-      DataInputStream in,
-      List<LoadedParameter> loaded,
-      Record[] scalars,
-      long[] index)
-      throws IOException {
-    int magic = in.readInt();
-    if (magic != STATE_MAGIC) {
-      throw new IllegalArgumentException(
-          String.format(
-              Locale.ROOT,
-              "not an optimizer state stream: magic 0x%08X, expected 0x%08X (\"HDLO\");"
-                  + " pass a stream written by NdOptimizer.saveState",
-              magic,
-              STATE_MAGIC));
-    }
-    int version = in.readInt();
-    if (version != STATE_VERSION) {
-      throw new IllegalArgumentException("optimizer state version " + version
-          + " is not supported; this build reads" + " version " + STATE_VERSION);
-    }
-    String type = in.readUTF();
-    if (!type.equals(getClass().getName())) {
-      throw new IllegalArgumentException("optimizer state was saved by " + type
-          + ", cannot load it into " + getClass().getName()
-          + "; load it into the same optimizer type");
-    }
-    int globalCount = in.readInt();
-    if (globalCount < 0 || globalCount > 1024) {
-      throw new IllegalArgumentException(
-          "optimizer state gives " + globalCount + " global values; the stream is corrupt");
-    }
-    Map<String, Double> values = new LinkedHashMap<>();
-    for (int i = 0; i < globalCount; i++) {
-      values.put(in.readUTF(), in.readDouble());
-    }
-    if (!values.keySet().equals(globalValues().keySet())) {
-      throw new IllegalArgumentException("optimizer state holds global values " + values.keySet()
-          + " but " + getClass().getSimpleName() + " keeps " + globalValues().keySet()
-          + "; load a state saved by the same version of " + getClass().getSimpleName());
-    }
-    double savedIndex = values.remove(STEP_INDEX);
-    if (!(savedIndex >= 0) || savedIndex != Math.rint(savedIndex)) {
-      throw new IllegalArgumentException(
-          "optimizer state gives step index " + savedIndex + "; the stream is corrupt");
-    }
-    index[0] = (long) savedIndex;
-    // Decoded (and checked) before anything is installed.
-    scalars[0] = ScalarState.fromMap(globalState().getClass(), values);
-    int slotCount = in.readInt();
-    checkCount(slotCount, "slot count");
-    List<String> savedSlots = new ArrayList<>();
-    for (int i = 0; i < slotCount; i++) {
-      savedSlots.add(in.readUTF());
-    }
-    if (!savedSlots.equals(slotNames)) {
-      throw new IllegalArgumentException("optimizer state has slots " + savedSlots + " but this "
-          + toString() + " keeps " + slotNames
-          + "; build the optimizer with the same options (momentum, centered, ...)"
-          + " as the one that saved it");
-    }
-    int count = in.readInt();
-    checkCount(count, "parameter count");
-    Map<String, Boolean> seen = new HashMap<>();
-    for (int i = 0; i < count; i++) {
-      String name = in.readUTF();
-      Parameter parameter = byName.get(name);
-      if (parameter == null) {
-        throw new IllegalArgumentException("optimizer state names parameter \"" + name
-            + "\", which the block does not" + " have; known parameters: " + byName.keySet()
-            + ". Load into the same architecture that saved it");
-      }
-      if (seen.put(name, Boolean.TRUE) != null) {
+      Map<String, Double> values = new LinkedHashMap<>(contents.globals());
+      double savedIndex = values.remove(STEP_INDEX);
+      if (!(savedIndex >= 0) || savedIndex != Math.rint(savedIndex)) {
         throw new IllegalArgumentException(
-            "optimizer state names parameter \"" + name + "\" twice; the stream is" + " corrupt");
+            "optimizer state gives step index " + savedIndex + "; the stream is corrupt");
       }
-      if (!parameter.isInitialized()) {
-        throw new IllegalArgumentException("parameter \"" + name
-            + "\" is not initialized; initialize the block"
-            + " (trainer.initialize(...)) before loadState");
-      }
-      NDArray array = parameter.getArray();
-      long step = in.readLong();
-      if (step < 0) {
-        throw new IllegalArgumentException("optimizer state gives parameter \"" + name + "\" step "
-            + step + " (< 0); the stream is corrupt");
-      }
-      LoadedParameter lp = new LoadedParameter(parameter, step);
-      loaded.add(lp);
-      for (String slot : slotNames) {
-        if (in.readBoolean()) {
-          lp.arrays.put(slot, readArray(in, manager, name, slot, array));
-        }
-      }
-    }
-  }
-
-  private static NDArray readArray(
-      DataInputStream in, NDManager manager, String name, String slot, NDArray weight)
-      throws IOException {
-    int length = in.readInt();
-    long limit = weight.size() * 8L + ARRAY_HEADER_ALLOWANCE;
-    if (length < 0 || length > limit) {
-      throw new IllegalArgumentException("optimizer state gives slot " + slot + " of parameter \""
-          + name + "\" " + length + " bytes, outside [0, " + limit + "] for shape "
-          + weight.getShape() + "; the stream is corrupt");
-    }
-    byte[] bytes = new byte[length];
-    in.readFully(bytes);
-    NDArray decoded;
-    try {
-      decoded = manager.decode(bytes);
+      index = (long) savedIndex;
+      scalars = ScalarState.fromMap(globalState().getClass(), values);
     } catch (RuntimeException e) {
-      throw new IllegalArgumentException("cannot decode slot " + slot + " of parameter \"" + name
-          + "\"; the stream is" + " corrupt",
-          e);
+      contents.parameters().forEach(StateFormat.ParameterState::close);
+      throw e;
     }
-    // Owned by this optimizer from now on, like withDefaultState's arrays; a caller's
-    // NDScope or manager must not close it.
-    NDScope.unregister(decoded);
-    decoded.detach();
-    Shape shape = decoded.getShape();
-    DataType type = decoded.getDataType();
-    if (!shape.equals(weight.getShape()) || type != weight.getDataType()) {
-      decoded.close();
-      throw new IllegalArgumentException("slot " + slot + " of parameter \"" + name
-          + "\" has shape " + shape + " and type " + type + ", but the parameter has shape "
-          + weight.getShape() + " and type " + weight.getDataType()
-          + "; load into the same architecture that saved it");
-    }
-    return decoded;
+    install(byName, contents.parameters());
+    stepIndex = index;
+    restoreGlobalState(scalars);
   }
 
-  private static void checkCount(int count, String what) {
-    if (count < 0) {
-      throw new IllegalArgumentException(
-          "optimizer state gives " + what + " " + count + " (< 0); the stream is corrupt");
-    }
-  }
-
-  private void install(Map<String, Parameter> byName, List<LoadedParameter> loaded) {
+  private void install(Map<String, Parameter> byName, List<StateFormat.ParameterState> loaded) {
     for (Parameter parameter : byName.values()) {
       String id = parameter.getId();
       steps.remove(id);
@@ -812,13 +626,13 @@ public abstract class NdOptimizer extends Optimizer {
         }
       }
     }
-    for (LoadedParameter lp : loaded) {
-      String id = lp.parameter.getId();
-      Device device = lp.parameter.getArray().getDevice();
+    for (StateFormat.ParameterState p : loaded) {
+      String id = p.parameter().getId();
+      Device device = p.parameter().getArray().getDevice();
       Map<Device, Long> stepMap = new ConcurrentHashMap<>();
-      stepMap.put(device, lp.step);
+      stepMap.put(device, p.step());
       steps.put(id, stepMap);
-      for (Map.Entry<String, NDArray> e : lp.arrays.entrySet()) {
+      for (Map.Entry<String, NDArray> e : p.slots().entrySet()) {
         NDArray array = e.getValue();
         if (!array.getDevice().equals(device)) {
           NDArray moved = array.toDevice(device, true);
@@ -831,23 +645,6 @@ public abstract class NdOptimizer extends Optimizer {
         perDevice.put(device, array);
         slots.get(e.getKey()).put(id, perDevice);
       }
-    }
-  }
-
-  /** State of one parameter read from a stream, installed only once the whole stream is valid. */
-  private static final class LoadedParameter implements AutoCloseable {
-    final Parameter parameter;
-    final long step;
-    final Map<String, NDArray> arrays = new LinkedHashMap<>();
-
-    LoadedParameter(Parameter parameter, long step) {
-      this.parameter = parameter;
-      this.step = step;
-    }
-
-    @Override
-    public void close() {
-      arrays.values().forEach(NDArray::close);
     }
   }
 
