@@ -373,6 +373,22 @@ class WholeStepTest {
         .containsExactly(DoG.X0);
   }
 
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("methods")
+  void handsOverNoDirectionSoHiDlrDifferencesIt(Method m) {
+    try (DirectRig rig = new DirectRig(manager, m.factory())) {
+      NdOptimizer optimizer = (NdOptimizer) rig.optimizer;
+      assertThat(optimizer.handsOverDirections()).isFalse();
+      try (NDArray g = manager.create(new float[6], new Shape(2, 3))) {
+        assertThatThrownBy(() -> optimizer.captureDirection(rig.weight.getId(),
+                rig.weight.getArray(), g))
+            .isInstanceOf(UnsupportedOperationException.class)
+            .hasMessageContaining("HiDlr.on(optimizer, rate)");
+      }
+      assertThat(rig.values()).containsExactly(DirectRig.W0);
+    }
+  }
+
   @Test
   void diagnosticsListTheGlobalStateInOrder() {
     try (DirectRig rig = new DirectRig(manager, b -> Baselines.prodigy().setBlock(b).build())) {

@@ -51,6 +51,41 @@ class NdOptimizerStateTest {
   }
 
   @Test
+  void givenItsBlockAdamStepsBitForBitAsWithoutAndResumesWithItsStepIndex() {
+    ai.djl.nn.Block blockA = OptimFixtures.twoLayer(OptimFixtures.HIDDEN);
+    ai.djl.nn.Block blockB = OptimFixtures.twoLayer(OptimFixtures.HIDDEN);
+    NdOptimizer assembled = Optimizers.adam().setBlock(blockA).setLearningRate(LR).build();
+    NdOptimizer perParameter = Optimizers.adam().setLearningRate(LR).build();
+    NdOptimizer resumed = Optimizers.adam().setBlock(blockB).setLearningRate(LR).build();
+    try (OptimFixtures.Rig a = OptimFixtures.rig(assembled, blockA);
+        OptimFixtures.Rig p = OptimFixtures.rig(perParameter);
+        OptimFixtures.Rig b = OptimFixtures.rig(resumed, blockB)) {
+      OptimFixtures.train(a, 0, 3);
+      OptimFixtures.train(p, 0, 3);
+      // Assembling the step changes when the weights move, not what they become.
+      Map<String, float[]> wa = OptimFixtures.weights(a.block());
+      Map<String, float[]> wp = OptimFixtures.weights(p.block());
+      for (String name : wa.keySet()) {
+        assertThat(wp.get(name)).as(name).containsExactly(wa.get(name));
+      }
+      assertThat(assembled.stepIndex()).isEqualTo(3);
+      assertThat(perParameter.stepIndex()).as("no block: steps are not counted").isZero();
+      byte[] state = OptimFixtures.saveState(assembled, a.block());
+      OptimFixtures.copyWeights(a.block(), b.block());
+      OptimFixtures.loadState(resumed, b.block(), b.trainer.getManager(), state);
+      assertThat(resumed.stepIndex()).isEqualTo(3);
+      OptimFixtures.train(a, 3, 2);
+      OptimFixtures.train(b, 3, 2);
+      wa = OptimFixtures.weights(a.block());
+      Map<String, float[]> wb = OptimFixtures.weights(b.block());
+      for (String name : wa.keySet()) {
+        assertThat(wb.get(name)).as(name).containsExactly(wa.get(name));
+      }
+      assertThat(resumed.stepIndex()).isEqualTo(5);
+    }
+  }
+
+  @Test
   void adamWithoutItsStateWouldDiverge() {
     // Guards the round-trip test: were state or step counter not restored, Adam would differ.
     NdOptimizer original = Optimizers.adam().setLearningRate(LR).build();
