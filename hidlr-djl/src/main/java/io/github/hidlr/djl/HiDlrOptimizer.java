@@ -10,21 +10,16 @@ import ai.djl.nn.Parameter;
 import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.ParameterStore;
-import ai.djl.training.dataset.Batch;
-import ai.djl.training.dataset.Dataset;
 import ai.djl.training.loss.Loss;
 import ai.djl.training.optimizer.Optimizer;
-import ai.djl.translate.TranslateException;
 import io.github.hidlr.core.tuner.HiDlrTuner;
 import io.github.hidlr.core.tuner.TunerConfig;
 import io.github.hidlr.djl.group.GroupMember;
 import io.github.hidlr.djl.group.ParameterGroups;
 import io.github.hidlr.djl.group.ResolvedGroups;
 import io.github.hidlr.djl.optim.NdOptimizer;
-import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -53,7 +48,7 @@ import java.util.function.Consumer;
  * step (ALGORITHM.md §6): probe the loss on the probe batch by forward passes at
  * {@code w − Σ_k ξ_k d_(k)} when the tuner is due ({@code Φ}), choose {@code η_k}, and write
  * {@code w = w_before − Σ_k η_k d_(k)}, which at {@code η_k = η} is the optimizer's own step to
- * the bit. The probe batch is drawn only on probing steps.
+ * the bit. The probe batch ({@link ProbeBatches}) is drawn only on probing steps.
  *
  * <p>Exact when the update is linear in the learning rate: true for SGD, Adam, AdamW and the
  * optimizers of {@code io.github.hidlr.djl.optim}; not for DJL's {@code Sgd} with momentum,
@@ -85,22 +80,15 @@ public final class HiDlrOptimizer extends Optimizer {
   private final Loss loss;
   private final ParameterGroups groupSpec;
   private final TunerConfig config;
-  private final HiDlr.ProbeSource probes;
+  private final ProbeBatches probes;
   private final Consumer<StepOutcome> onStep;
 
   private GroupedStep stepper;
   private ParameterStore store;
-  private NDManager probeManager;
-  private NDManager iteratorManager;
-  /** This step's probe batch: drawn at the step's first probe pass, the same for all of them. */
-  private NDList[] probeBatch;
-  /** The batch {@link #probeOn} gave for the next step, if any. */
-  private NDList[] nextProbe;
   /** This step's parameters: the model's trainable ones (groups may freeze on the way). */
   private final StepAssembly assembly;
   /** Parameters the groups froze ({@code Rest.FREEZE}) when the first step resolved them. */
   private final Set<String> frozenByGroups = new HashSet<>();
-  private Iterator<Batch> probeIterator;
   private StepOutcome last;
 
   HiDlrOptimizer(HiDlr.Builder builder, Model model, Loss loss) {
@@ -116,7 +104,7 @@ public final class HiDlrOptimizer extends Optimizer {
     this.loss = Objects.requireNonNull(loss, "loss: pass the loss the trainer uses");
     this.groupSpec = builder.groups();
     this.config = builder.config();
-    this.probes = builder.probes();
+    this.probes = new ProbeBatches(builder.probes());
     this.onStep = builder.onStep();
     this.assembly = new StepAssembly(block, "this Hi-DLR optimizer", "Build one Hi-DLR"
         + " optimizer per model and trainer, after model.setBlock(...), with that model");
@@ -152,12 +140,7 @@ public final class HiDlrOptimizer extends Optimizer {
    * @param labels the labels
    */
   public void probeOn(NDList data, NDList labels) {
-    Objects.requireNonNull(labels, "probe labels");
-    if (data == null || data.isEmpty() || data.head().getShape().size() == 0) {
-      throw new IllegalArgumentException("the probe batch is empty: Hi-DLR needs at least one"
-          + " example to measure the loss on (check the dataset and the batch size)");
-    }
-    nextProbe = new NDList[] {data, labels};
+    probes.offer(data, labels);
   }
 
   /** Starts (resolves the groups) when the model is initialised; whether it has started. */
@@ -229,12 +212,7 @@ public final class HiDlrOptimizer extends Optimizer {
         last = stepper.apply(captures, this::probeLoss);
         onStep.accept(last);
       } finally {
-        probeBatch = null;
-        nextProbe = null;
-        if (probeManager != null) {
-          probeManager.close();
-          probeManager = null;
-        }
+        probes.endStep();
       }
     }
   }
@@ -242,7 +220,7 @@ public final class HiDlrOptimizer extends Optimizer {
   /** Drops the step: the weights the base optimizer moved go back, the gradients are cleared. */
   private void abortStep() {
     assembly.reset();
-    nextProbe = null;
+    probes.endStep();
     restoreCaptured();
     if (stepper != null) {
       clearGradients();
@@ -406,53 +384,8 @@ public final class HiDlrOptimizer extends Optimizer {
 
   /** The probe batch's loss at the current weights (inference mode, no autograd). */
   private NDArray probeLoss() {
-    if (nextProbe == null
-        && (probes == null || probes.dataset() == null && probes.fixed() == null)) {
-      throw new IllegalStateException("this step probes but has no probe batch: call"
-          + " hidlr.probeOn(data, labels) before trainer.step(), or give the HiDlr builder a"
-          + " probe source (probes(trainSet))");
-    }
-    if (probeBatch == null) {
-      probeManager = block.getParameters().valueAt(0).getArray().getManager().newSubManager();
-      probeBatch = nextProbe != null ? nextProbe
-          : probes.fixed() != null ? probes.fixed() : nextBatch();
-    }
-    NDList prediction = block.forward(store, probeBatch[0], false);
-    return loss.evaluate(probeBatch[1], prediction);
-  }
-
-  private NDList[] nextBatch() {
-    for (int attempt = 0; attempt < 2; attempt++) {
-      if (probeIterator == null || !probeIterator.hasNext()) {
-        probeIterator = iterate(probes.dataset());
-      }
-      if (probeIterator.hasNext()) {
-        Batch batch = probeIterator.next();
-        NDList data = batch.getData();
-        NDList labels = batch.getLabels();
-        // Drawn inside the probe pass's scope, but used by every pass of this step.
-        NDScope.unregister(data);
-        NDScope.unregister(labels);
-        data.attach(probeManager);
-        labels.attach(probeManager);
-        batch.close();
-        return new NDList[] {data, labels};
-      }
-    }
-    throw new IllegalStateException("the probe dataset yields no batch: give HiDlr.probes(...)"
-        + " a dataset with at least one example (usually the training set)");
-  }
-
-  private Iterator<Batch> iterate(Dataset dataset) {
-    if (iteratorManager != null) {
-      iteratorManager.close();
-    }
-    iteratorManager = block.getParameters().valueAt(0).getArray().getManager().newSubManager();
-    try {
-      return dataset.getData(iteratorManager).iterator();
-    } catch (IOException | TranslateException e) {
-      throw new IllegalStateException("could not read the probe dataset: " + e.getMessage(), e);
-    }
+    NDList[] batch = probes.current(block.getParameters().valueAt(0).getArray().getManager());
+    return loss.evaluate(batch[1], block.forward(store, batch[0], false));
   }
 
   /**

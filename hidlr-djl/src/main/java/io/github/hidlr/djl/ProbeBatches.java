@@ -1,0 +1,125 @@
+package io.github.hidlr.djl;
+
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
+import ai.djl.training.dataset.Batch;
+import ai.djl.training.dataset.Dataset;
+import ai.djl.translate.TranslateException;
+import java.io.IOException;
+import java.util.Iterator;
+import java.util.Objects;
+
+/**
+ * Where a Hi-DLR step's probe batch comes from (ALGORITHM.md §6): the next batch of its own pass
+ * over a dataset, starting over at its end (the reference code's {@code tr_iter}), one fixed
+ * batch, or the batch the training loop offers before each step ({@link HiDlrOptimizer#probeOn}).
+ * A probing step draws its batch at its first probe pass and uses it for all of them; the batch
+ * is released when the step ends. Not thread-safe.
+ */
+final class ProbeBatches {
+
+  private final HiDlr.ProbeSource source;
+  private NDManager stepManager;
+  private NDManager iteratorManager;
+  private Iterator<Batch> iterator;
+  /** This step's batch, once drawn. */
+  private NDList[] current;
+  /** The batch offered for the next step, if any. */
+  private NDList[] offered;
+
+  /**
+   * Batches from a source.
+   *
+   * @param source the builder's source; null when the rates are fixed (no step probes)
+   */
+  ProbeBatches(HiDlr.ProbeSource source) {
+    this.source = source;
+  }
+
+  /**
+   * Offers the batch of the next step, in place of the source's.
+   *
+   * @param data the inputs
+   * @param labels the labels
+   * @throws IllegalArgumentException if the batch is empty
+   */
+  void offer(NDList data, NDList labels) {
+    Objects.requireNonNull(labels, "probe labels");
+    if (data == null || data.isEmpty() || data.head().getShape().size() == 0) {
+      throw new IllegalArgumentException("the probe batch is empty: Hi-DLR needs at least one"
+          + " example to measure the loss on (check the dataset and the batch size)");
+    }
+    offered = new NDList[] {data, labels};
+  }
+
+  /**
+   * This step's batch: drawn on the first call of the step, the same afterwards.
+   *
+   * @param parent the manager a drawn batch's arrays are attached to (through a sub-manager
+   *     closed at {@link #endStep})
+   * @return the inputs and the labels
+   * @throws IllegalStateException if there is no batch to probe on
+   */
+  NDList[] current(NDManager parent) {
+    if (current == null) {
+      if (offered != null) {
+        current = offered;
+      } else if (source != null && source.fixed() != null) {
+        current = source.fixed();
+      } else if (source != null && source.dataset() != null) {
+        stepManager = parent.newSubManager();
+        current = next(parent);
+      } else {
+        throw new IllegalStateException("this step probes but has no probe batch: call"
+            + " hidlr.probeOn(data, labels) before trainer.step(), or give the HiDlr builder a"
+            + " probe source (probes(trainSet))");
+      }
+    }
+    return current;
+  }
+
+  /** Ends the step: its batch and any offered batch are forgotten, a drawn one is closed. */
+  void endStep() {
+    current = null;
+    offered = null;
+    if (stepManager != null) {
+      stepManager.close();
+      stepManager = null;
+    }
+  }
+
+  private NDList[] next(NDManager parent) {
+    for (int attempt = 0; attempt < 2; attempt++) {
+      if (iterator == null || !iterator.hasNext()) {
+        iterator = iterate(parent);
+      }
+      if (iterator.hasNext()) {
+        Batch batch = iterator.next();
+        NDList data = batch.getData();
+        NDList labels = batch.getLabels();
+        // Drawn inside the probe pass's scope, but used by every pass of this step.
+        NDScope.unregister(data);
+        NDScope.unregister(labels);
+        data.attach(stepManager);
+        labels.attach(stepManager);
+        batch.close();
+        return new NDList[] {data, labels};
+      }
+    }
+    throw new IllegalStateException("the probe dataset yields no batch: give HiDlr.probes(...)"
+        + " a dataset with at least one example (usually the training set)");
+  }
+
+  private Iterator<Batch> iterate(NDManager parent) {
+    if (iteratorManager != null) {
+      iteratorManager.close();
+    }
+    iteratorManager = parent.newSubManager();
+    try {
+      return source.dataset().getData(iteratorManager).iterator();
+    } catch (IOException | TranslateException e) {
+      throw new IllegalStateException("could not read the probe dataset: " + e.getMessage(), e);
+    }
+  }
+}
