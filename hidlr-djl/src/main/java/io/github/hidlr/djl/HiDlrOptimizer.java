@@ -222,6 +222,10 @@ public final class HiDlrOptimizer extends Optimizer {
     assembly.reset();
     probes.endStep();
     restoreCaptured();
+    if (base instanceof NdOptimizer nd) {
+      // A whole-step base keeps the part of the step it was given: drop it too.
+      nd.abandonStep();
+    }
     if (stepper != null) {
       clearGradients();
     }

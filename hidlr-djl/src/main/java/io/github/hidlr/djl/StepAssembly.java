@@ -20,7 +20,7 @@ import java.util.Set;
  * the previous step never got the others (they took no part in the forward pass); a parameter
  * that is not one of them means the optimizer serves another model. Both drop the step and
  * throw an {@link IllegalStateException} that says the fix. Used by {@link HiDlrOptimizer} and
- * the whole-step baselines; not thread-safe.
+ * by every hidlr optimizer given its block; not thread-safe.
  */
 public final class StepAssembly {
 
@@ -65,7 +65,7 @@ public final class StepAssembly {
       reset();
       throw new IllegalStateException(owner + "'s step never completed: parameters " + missing
           + " require a gradient but got no update from trainer.step() (unused in the forward"
-          + " pass?). That step was dropped and its weights put back. Freeze them"
+          + " pass?). That step was dropped (none of it applied) and the gradients cleared. Freeze them"
           + " (parameter.freeze(true)) or use them in the forward pass");
     }
     String name = expected.get(parameterId);

@@ -66,7 +66,8 @@ public final class Tensors {
   /**
    * The index of the first array that holds a NaN or an infinity, or −1 if all are finite.
    * Sums each array (NaN and infinities propagate through a sum) and reads the sums back in one
-   * transfer, not one per array.
+   * transfer, not one per array; an array whose sum is not finite is then looked at element by
+   * element, so a finite array whose sum overflows its type is not mistaken for a non-finite one.
    *
    * @param arrays on one device; may be empty
    * @return the index in {@code arrays}, or −1
@@ -75,18 +76,19 @@ public final class Tensors {
     if (arrays.isEmpty()) {
       return -1;
     }
-    float[] sums;
     try (NDScope scope = new NDScope()) {
       scope.suppressNotUsedWarning();
       NDList each = new NDList(arrays.size());
       for (NDArray array : arrays) {
         each.add(array.sum().toType(DataType.FLOAT32, false));
       }
-      sums = NDArrays.stack(each).toFloatArray();
-    }
-    for (int i = 0; i < sums.length; i++) {
-      if (!Float.isFinite(sums[i])) {
-        return i;
+      float[] sums = NDArrays.stack(each).toFloatArray();
+      for (int i = 0; i < sums.length; i++) {
+        NDArray array = arrays.get(i);
+        if (!Float.isFinite(sums[i]) && array.isNaN().logicalOr(array.isInfinite()).any()
+            .getBoolean()) {
+          return i;
+        }
       }
     }
     return -1;

@@ -120,7 +120,7 @@ public final class HiDlrBenchmark {
         + " teacher 784->10; " + options.batches() + " mini-batches of " + options.batch()
         + ", the probe batch is the training mini-batch");
     config.put("base_optimizer", Optimizers.adam().setLearningRate(SideBySide.RATE).build()
-        .toString());
+        + ", given the model's block (whole steps, one non-finite check per parameter)");
     config.put("tuner", new LinkedHashMap<>(TunerConfig.hiDlr()
         .setInitialRate(SideBySide.RATE).build().toMap()));
     config.put("tuner_note", "probeEvery is each row's phi");

@@ -18,8 +18,9 @@ public final class Methods {
   private Methods() {}
 
   /**
-   * The optimizer at a rate, built for the model's block: it assembles whole steps, so a
-   * non-finite gradient of a plain run is refused before any weight moves.
+   * The optimizer at a rate, built for the model's block: in a plain run it assembles whole
+   * steps, so a non-finite gradient is refused before any weight moves; under Hi-DLR, which
+   * assembles the step itself, the block plays no part.
    *
    * @param optimizer the optimizer's builder at a given rate
    * @param rate the rate

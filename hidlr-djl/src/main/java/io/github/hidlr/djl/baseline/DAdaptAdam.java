@@ -26,7 +26,8 @@ import java.util.List;
  * <p>Defaults are the reference's: {@code lr = 1}, {@code β = (0.9, 0.999)}, {@code ε = 1e-8},
  * {@code d₀ = 1e-6}, growth rate {@code ∞}, L2 weight decay {@code λ = 0}, no bias correction.
  * Not supported: per-group {@code layer_scale} (always 1) and FSDP. See {@link
- * WholeStepOptimizer} for how a DJL step is assembled from per-parameter calls.
+ * io.github.hidlr.djl.optim.NdOptimizer} for how a DJL step is assembled from per-parameter
+ * calls.
  *
  * <p>{@link #effectiveLearningRate()} is {@code d·lr·bc} for the next step.
  *

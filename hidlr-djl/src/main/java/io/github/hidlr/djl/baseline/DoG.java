@@ -32,7 +32,7 @@ import java.util.List;
  * {@code x̄} is kept as a slot of each parameter (one more copy of the weights) and evaluated with
  * {@link #averagedWeights()}; unlike the reference averager it covers parameters only (DJL keeps
  * batch-norm statistics outside the parameters the optimizer sees). Norms are global, so see {@link
- * WholeStepOptimizer} for how a DJL step is assembled.
+ * io.github.hidlr.djl.optim.NdOptimizer} for how a DJL step is assembled.
  *
  * <p>{@link #effectiveLearningRate()} is {@code η_t} of the latest step, {@code NaN} before the
  * first (it depends on the first gradient).

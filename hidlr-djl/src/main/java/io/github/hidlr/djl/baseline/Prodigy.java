@@ -27,7 +27,8 @@ import java.util.List;
  * {@code ε = 1e-8}, {@code d₀ = 1e-6}, {@code c = 1}, growth rate {@code ∞}, decoupled weight
  * decay {@code λ = 0}, no bias correction, no safeguard warm-up. Not supported: {@code slice_p > 1}
  * (an approximation) and FSDP. The weight update needs the new {@code d}, known only once every
- * parameter was seen: see {@link WholeStepOptimizer} for how a DJL step is assembled.
+ * parameter was seen: see {@link io.github.hidlr.djl.optim.NdOptimizer} for how a DJL step is
+ * assembled.
  *
  * <p>{@link #effectiveLearningRate()} is {@code d·lr·bc} for the next step, the value Prodigy's
  * authors log as its learning rate.

@@ -147,8 +147,10 @@ public abstract class NdOptimizer extends Optimizer {
   /**
    * Moves the weights of one whole step, in place: by default {@code w ← w − η·d} for each
    * parameter in turn, with {@code d} from {@link #direction}. Methods that need every parameter
-   * before moving any override it. Runs with grad mode off, inside an {@link NDScope}; state
-   * arrays come from {@link #state}.
+   * before moving any override it, and {@link #handsOverDirections()} with it (so that Hi-DLR
+   * differences them). Runs with grad mode off, inside an {@link NDScope}; state arrays come
+   * from {@link #state}. A rule that throws part-way cannot take back what it moved: the step
+   * is then dropped and the gradients cleared.
    *
    * @param parameters the step's parameters, in the order DJL updated them; never empty
    */
@@ -183,12 +185,13 @@ public abstract class NdOptimizer extends Optimizer {
     try (NDScope scope = new NDScope()) {
       scope.suppressNotUsedWarning();
       if (assembly == null) {
-        NDArray g = rescaled(grad);
-        if (!finite(g)) {
+        NDArray scaled = grad.mul(rescaleGrad);
+        if (!finite(scaled)) {
           zeroGrad(weight);
-          throw nonFinite(parameterId, "this parameter's weight and state");
+          throw nonFinite("id " + parameterId + " (give the optimizer its block, setBlock, to"
+              + " see its name and refuse the whole step)", "this parameter's weight and state");
         }
-        moveAlongDirection(parameterId, weight, g);
+        moveAlongDirection(parameterId, weight, clipped(scaled));
       } else {
         assemble(parameterId, weight, grad);
       }
@@ -219,22 +222,26 @@ public abstract class NdOptimizer extends Optimizer {
       abandon();
       throw e;
     }
-    NDArray g = rescaled(grad);
+    NDArray scaled = grad.mul(rescaleGrad);
+    // Before clipping, which would turn an infinity into ±c.
+    if (!finite(scaled)) {
+      abandon();
+      throw nonFinite("\"" + name + "\"", "any weight or state, and cleared every gradient");
+    }
+    NDArray g = clipped(scaled);
     // Kept past this call's scope, until the step is applied or dropped.
     NDScope.unregister(g);
     g.detach();
     pending.put(parameterId, new ParameterStep(parameterId, name, weight, g));
     if (assembly.complete()) {
-      // One check of the whole step, read back in one transfer, before anything changes.
-      List<ParameterStep> step = new ArrayList<>(pending.values());
-      int bad = Tensors.firstNonFinite(step.stream().map(ParameterStep::gradient).toList());
-      if (bad >= 0) {
-        abandon();
-        throw nonFinite(step.get(bad).name(), "any weight or state, and cleared every gradient");
-      }
       try {
-        applyStep(step);
+        applyStep(new ArrayList<>(pending.values()));
         stepIndex++;
+      } catch (RuntimeException | Error e) {
+        // A rule that fails part-way (e.g. out of memory) cannot take back the parameters it
+        // already moved; the step is dropped and every gradient cleared.
+        abandon();
+        throw e;
       } finally {
         closePending();
       }
@@ -242,8 +249,20 @@ public abstract class NdOptimizer extends Optimizer {
   }
 
   /**
+   * Drops the step being assembled, if any, and clears the block's gradients: for a caller whose
+   * own step failed part-way (Hi-DLR's optimizer over this one), so that the next step starts
+   * clean instead of failing as unfinished. Nothing of the dropped step was applied.
+   */
+  public final void abandonStep() {
+    if (assembly != null && assembly.inProgress()) {
+      abandon();
+    }
+  }
+
+  /**
    * One parameter's step direction {@code d}, handed over instead of applied: the same state
-   * changes and step count as {@link #update}, but the weight is left alone. For Hi-DLR's
+   * changes and per-parameter step count as {@link #update} (the whole-step {@link #stepIndex()}
+   * is not advanced: the caller assembles the step), but the weight is left alone. For Hi-DLR's
    * {@code HiDlrOptimizer}, which moves each parameter group by its own rate,
    * {@code w ← w − η_k·d} (ALGORITHM.md §6), so that a step at {@code η_k = η} is
    * {@link #update}'s to the bit. The caller has checked that the gradient is finite.
@@ -273,7 +292,7 @@ public abstract class NdOptimizer extends Optimizer {
     Direction out;
     try (NDScope scope = new NDScope()) {
       scope.suppressNotUsedWarning();
-      NDArray d = direction(parameterId, weight, rescaled(grad), step);
+      NDArray d = direction(parameterId, weight, clipped(grad.mul(rescaleGrad)), step);
       boolean owned = !isState(parameterId, device, d);
       if (owned) {
         // Kept past this scope: the caller closes it.
@@ -313,21 +332,21 @@ public abstract class NdOptimizer extends Optimizer {
     steps.computeIfAbsent(parameterId, k -> new ConcurrentHashMap<>()).put(device, step);
   }
 
-  /** The rescaled and clipped gradient: a new array, so the caller's stays untouched. */
-  private NDArray rescaled(NDArray grad) {
-    // A copy even when rescaleGrad is 1: direction() may reuse it in place.
-    NDArray g = grad.mul(rescaleGrad);
-    return clipGradient > 0f ? g.maximum(-clipGradient).minimum(clipGradient) : g;
+  /**
+   * The clipped gradient. {@code scaled = grad·rescaleGrad} is a new array even when rescaleGrad
+   * is 1, so the caller's stays untouched and direction() may reuse it in place.
+   */
+  private NDArray clipped(NDArray scaled) {
+    return clipGradient > 0f ? scaled.maximum(-clipGradient).minimum(clipGradient) : scaled;
   }
 
+  /** Whether no value is NaN or infinite: one sum, exact look only if the sum is not finite. */
   private static boolean finite(NDArray g) {
-    try (NDArray bad = g.isNaN().logicalOr(g.isInfinite()).any()) {
-      return !bad.getBoolean();
-    }
+    return Tensors.firstNonFinite(List.of(g)) < 0;
   }
 
   private NonFiniteUpdateException nonFinite(String name, String unchanged) {
-    return new NonFiniteUpdateException("the gradient of parameter \"" + name + "\" holds NaN"
+    return new NonFiniteUpdateException("the gradient of parameter " + name + " holds NaN"
         + " or infinite values: " + getClass().getSimpleName() + " refused "
         + (assembly == null ? "the update" : "step " + stepIndex) + " before changing "
         + unchanged + ". Check the data and the loss for NaN or infinite values, lower the"
@@ -704,7 +723,8 @@ public abstract class NdOptimizer extends Optimizer {
      * a non-finite gradient is then refused before any parameter moves, and a parameter that
      * got no gradient is named. Required by the whole-step methods; optional otherwise (each
      * parameter is then stepped as DJL hands it over), and not needed under Hi-DLR, which
-     * assembles the step itself.
+     * assembles the step itself. The cost: a copy of every gradient is held until the step's
+     * last parameter, and the parameters must live on one device.
      *
      * @param block the model's block ({@code model.getBlock()}); may be uninitialized yet
      * @return this builder

@@ -81,6 +81,8 @@ class WholeStepTest {
     List<Method> out = new java.util.ArrayList<>(methods());
     out.add(new Method("adam with its block",
         b -> Optimizers.adam().setBlock(b).setLearningRate(0.01f).build()));
+    out.add(new Method("adam clipped to 1 with its block (an infinity is refused before the clip)",
+        b -> Optimizers.adam().setBlock(b).setLearningRate(0.01f).optClipGrad(1f).build()));
     out.add(new Method("sgd momentum with its block",
         b -> Optimizers.sgd().setBlock(b).setLearningRate(0.01f).optMomentum(0.9f).build()));
     return out;
@@ -298,6 +300,53 @@ class WholeStepTest {
             assertThat(after.get("bias")).isNotEqualTo(before.get("bias"));
           }
           assertThat(prodigy.stepIndex()).isEqualTo(3);
+        }
+      }
+    }
+  }
+
+  @Test
+  void hiDlrOverAWholeStepBaseRecoversFromAStepAbortedPartWay() {
+    Block block = ContractRig.newBlock();
+    Prodigy prodigy = Baselines.prodigy().setBlock(block).optD0(1e-2).build();
+    try (Model model = Model.newInstance("hidlr-over-prodigy-aborted")) {
+      model.setBlock(block);
+      HiDlrOptimizer hidlr = HiDlr.on(prodigy).tuner(TunerConfig.gen().setInitialRate(1e-2)
+          .build()).probesPerStep().build(model, new HalfSquaredErrorLoss());
+      try (Trainer trainer =
+          model.newTrainer(new DefaultTrainingConfig(new HalfSquaredErrorLoss())
+              .optOptimizer(hidlr))) {
+        Engine.getInstance().setRandomSeed(ContractRig.SEED);
+        trainer.initialize(new Shape(ContractRig.BATCH, ContractRig.IN));
+        try (NDManager batch = trainer.getManager().newSubManager()) {
+          NDList x = new NDList(batch.create(ContractRig.inputs(0, ContractRig.BATCH, false),
+              new Shape(ContractRig.BATCH, ContractRig.IN)));
+          NDList y = new NDList(batch.create(ContractRig.labels(0, ContractRig.BATCH),
+              new Shape(ContractRig.BATCH, 1)));
+          try (GradientCollector collector = trainer.newGradientCollector()) {
+            collector.backward(trainer.getLoss().evaluate(y, trainer.forward(x)));
+          }
+          ai.djl.nn.Parameter weight = block.getParameters().get("weight");
+          Map<String, float[]> before = ContractRig.weightsOf(block);
+          try (NDArray g = weight.getArray().getGradient()) {
+            // The base gets the weight's part of a step that never completes.
+            hidlr.update(weight.getId(), weight.getArray(), g);
+            assertThatThrownBy(() -> hidlr.update(weight.getId(), weight.getArray(), g))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("never completed");
+          }
+          assertThat(ContractRig.weightsOf(block).get("weight"))
+              .containsExactly(before.get("weight"));
+          assertThat(prodigy.stepIndex()).isZero();
+          // The next step is whole again: the base dropped its part of the aborted one.
+          try (GradientCollector collector = trainer.newGradientCollector()) {
+            collector.backward(trainer.getLoss().evaluate(y, trainer.forward(x)));
+          }
+          hidlr.probeOn(x, y);
+          trainer.step();
+          assertThat(prodigy.stepIndex()).isEqualTo(1);
+          assertThat(ContractRig.weightsOf(block).get("weight"))
+              .isNotEqualTo(before.get("weight"));
         }
       }
     }

@@ -95,7 +95,7 @@ class NdOptimizerContractTest {
       try (NDArray bad = scope.create(new float[] {Float.NaN, 1f, Float.POSITIVE_INFINITY})) {
         assertThatThrownBy(() -> refused.update("w", w, bad))
             .isInstanceOf(NonFiniteUpdateException.class)
-            .hasMessageContaining("parameter \"w\"")
+            .hasMessageContaining("parameter id w")
             .hasMessageContaining("before changing this parameter's weight and state");
       }
       assertThat(w.toFloatArray()).containsExactly(W0);
