@@ -262,54 +262,16 @@ class WholeStepTest {
     }
   }
 
-  @Test
-  void hiDlrCapturesTheWholeDeferredUpdate() {
+  /** Hi-DLR (one group, η0 = 1e-2) over Prodigy on a seeded block, with one fixed batch. */
+  private interface OverProdigy {
+    void run(Block block, Prodigy prodigy, HiDlrOptimizer hidlr, Trainer trainer, NDList x,
+        NDList y);
+  }
+
+  private static void overProdigy(OverProdigy test) {
     Block block = ContractRig.newBlock();
     Prodigy prodigy = Baselines.prodigy().setBlock(block).optD0(1e-2).build();
     try (Model model = Model.newInstance("hidlr-over-prodigy")) {
-      model.setBlock(block);
-      HiDlrOptimizer hidlr = HiDlr.on(prodigy).tuner(TunerConfig.gen().setInitialRate(1e-2)
-          .build()).probesPerStep().build(model, new HalfSquaredErrorLoss());
-      try (Trainer trainer =
-          model.newTrainer(new DefaultTrainingConfig(new HalfSquaredErrorLoss())
-              .optOptimizer(hidlr))) {
-        Engine.getInstance().setRandomSeed(ContractRig.SEED);
-        trainer.initialize(new Shape(ContractRig.BATCH, ContractRig.IN));
-        try (NDManager batch = trainer.getManager().newSubManager()) {
-          NDList x =
-              new NDList(
-                  batch.create(
-                      ContractRig.inputs(0, ContractRig.BATCH, false),
-                      new Shape(ContractRig.BATCH, ContractRig.IN)));
-          NDList y =
-              new NDList(
-                  batch.create(
-                      ContractRig.labels(0, ContractRig.BATCH),
-                      new Shape(ContractRig.BATCH, 1)));
-          for (int t = 0; t < 3; t++) {
-            Map<String, float[]> before = ContractRig.weightsOf(block);
-            try (GradientCollector collector = trainer.newGradientCollector()) {
-              collector.backward(trainer.getLoss().evaluate(y, trainer.forward(x)));
-            }
-            hidlr.probeOn(x, y);
-            trainer.step();
-            Map<String, float[]> after = ContractRig.weightsOf(block);
-            // Prodigy moves every parameter only once the last one was seen; the capture, which
-            // reads Δ after trainer.step(), must see both moves.
-            assertThat(after.get("weight")).isNotEqualTo(before.get("weight"));
-            assertThat(after.get("bias")).isNotEqualTo(before.get("bias"));
-          }
-          assertThat(prodigy.stepIndex()).isEqualTo(3);
-        }
-      }
-    }
-  }
-
-  @Test
-  void hiDlrOverAWholeStepBaseRecoversFromAStepAbortedPartWay() {
-    Block block = ContractRig.newBlock();
-    Prodigy prodigy = Baselines.prodigy().setBlock(block).optD0(1e-2).build();
-    try (Model model = Model.newInstance("hidlr-over-prodigy-aborted")) {
       model.setBlock(block);
       HiDlrOptimizer hidlr = HiDlr.on(prodigy).tuner(TunerConfig.gen().setInitialRate(1e-2)
           .build()).probesPerStep().build(model, new HalfSquaredErrorLoss());
@@ -323,33 +285,58 @@ class WholeStepTest {
               new Shape(ContractRig.BATCH, ContractRig.IN)));
           NDList y = new NDList(batch.create(ContractRig.labels(0, ContractRig.BATCH),
               new Shape(ContractRig.BATCH, 1)));
-          try (GradientCollector collector = trainer.newGradientCollector()) {
-            collector.backward(trainer.getLoss().evaluate(y, trainer.forward(x)));
-          }
-          ai.djl.nn.Parameter weight = block.getParameters().get("weight");
-          Map<String, float[]> before = ContractRig.weightsOf(block);
-          try (NDArray g = weight.getArray().getGradient()) {
-            // The base gets the weight's part of a step that never completes.
-            hidlr.update(weight.getId(), weight.getArray(), g);
-            assertThatThrownBy(() -> hidlr.update(weight.getId(), weight.getArray(), g))
-                .isInstanceOf(IllegalStateException.class)
-                .hasMessageContaining("never completed");
-          }
-          assertThat(ContractRig.weightsOf(block).get("weight"))
-              .containsExactly(before.get("weight"));
-          assertThat(prodigy.stepIndex()).isZero();
-          // The next step is whole again: the base dropped its part of the aborted one.
-          try (GradientCollector collector = trainer.newGradientCollector()) {
-            collector.backward(trainer.getLoss().evaluate(y, trainer.forward(x)));
-          }
-          hidlr.probeOn(x, y);
-          trainer.step();
-          assertThat(prodigy.stepIndex()).isEqualTo(1);
-          assertThat(ContractRig.weightsOf(block).get("weight"))
-              .isNotEqualTo(before.get("weight"));
+          test.run(block, prodigy, hidlr, trainer, x, y);
         }
       }
     }
+  }
+
+  private static void backward(Trainer trainer, NDList x, NDList y) {
+    try (GradientCollector collector = trainer.newGradientCollector()) {
+      collector.backward(trainer.getLoss().evaluate(y, trainer.forward(x)));
+    }
+  }
+
+  @Test
+  void hiDlrCapturesTheWholeDeferredUpdate() {
+    overProdigy((block, prodigy, hidlr, trainer, x, y) -> {
+      for (int t = 0; t < 3; t++) {
+        Map<String, float[]> before = ContractRig.weightsOf(block);
+        backward(trainer, x, y);
+        hidlr.probeOn(x, y);
+        trainer.step();
+        Map<String, float[]> after = ContractRig.weightsOf(block);
+        // Prodigy moves every parameter only once the last one was seen; the capture, which
+        // reads Δ after trainer.step(), must see both moves.
+        assertThat(after.get("weight")).isNotEqualTo(before.get("weight"));
+        assertThat(after.get("bias")).isNotEqualTo(before.get("bias"));
+      }
+      assertThat(prodigy.stepIndex()).isEqualTo(3);
+    });
+  }
+
+  @Test
+  void hiDlrOverAWholeStepBaseRecoversFromAStepAbortedPartWay() {
+    overProdigy((block, prodigy, hidlr, trainer, x, y) -> {
+      backward(trainer, x, y);
+      ai.djl.nn.Parameter weight = block.getParameters().get("weight");
+      Map<String, float[]> before = ContractRig.weightsOf(block);
+      try (NDArray g = weight.getArray().getGradient()) {
+        // The base gets the weight's part of a step that never completes.
+        hidlr.update(weight.getId(), weight.getArray(), g);
+        assertThatThrownBy(() -> hidlr.update(weight.getId(), weight.getArray(), g))
+            .isInstanceOf(IllegalStateException.class)
+            .hasMessageContaining("never completed");
+      }
+      assertThat(ContractRig.weightsOf(block).get("weight")).containsExactly(before.get("weight"));
+      assertThat(prodigy.stepIndex()).isZero();
+      // The next step is whole again: the base dropped its part of the aborted one.
+      backward(trainer, x, y);
+      hidlr.probeOn(x, y);
+      trainer.step();
+      assertThat(prodigy.stepIndex()).isEqualTo(1);
+      assertThat(ContractRig.weightsOf(block).get("weight")).isNotEqualTo(before.get("weight"));
+    });
   }
 
   @Test

@@ -39,11 +39,7 @@ class NdOptimizerStateTest {
       OptimFixtures.train(a, 3, 3);
       OptimFixtures.train(b, 3, 3);
 
-      Map<String, float[]> wa = OptimFixtures.weights(a.block());
-      Map<String, float[]> wb = OptimFixtures.weights(b.block());
-      for (String name : wa.keySet()) {
-        assertThat(wb.get(name)).as(name).containsExactly(wa.get(name));
-      }
+      OptimFixtures.assertSameWeights(a.block(), b.block());
       // And the state itself survives a second round trip unchanged.
       assertThat(OptimFixtures.saveState(restored, b.block()))
           .isEqualTo(OptimFixtures.saveState(original, a.block()));
@@ -63,11 +59,7 @@ class NdOptimizerStateTest {
       OptimFixtures.train(a, 0, 3);
       OptimFixtures.train(p, 0, 3);
       // Assembling the step changes when the weights move, not what they become.
-      Map<String, float[]> wa = OptimFixtures.weights(a.block());
-      Map<String, float[]> wp = OptimFixtures.weights(p.block());
-      for (String name : wa.keySet()) {
-        assertThat(wp.get(name)).as(name).containsExactly(wa.get(name));
-      }
+      OptimFixtures.assertSameWeights(a.block(), p.block());
       assertThat(assembled.stepIndex()).isEqualTo(3);
       assertThat(perParameter.stepIndex()).as("no block: steps are not counted").isZero();
       byte[] state = OptimFixtures.saveState(assembled, a.block());
@@ -76,11 +68,7 @@ class NdOptimizerStateTest {
       assertThat(resumed.stepIndex()).isEqualTo(3);
       OptimFixtures.train(a, 3, 2);
       OptimFixtures.train(b, 3, 2);
-      wa = OptimFixtures.weights(a.block());
-      Map<String, float[]> wb = OptimFixtures.weights(b.block());
-      for (String name : wa.keySet()) {
-        assertThat(wb.get(name)).as(name).containsExactly(wa.get(name));
-      }
+      OptimFixtures.assertSameWeights(a.block(), b.block());
       assertThat(resumed.stepIndex()).isEqualTo(5);
     }
   }

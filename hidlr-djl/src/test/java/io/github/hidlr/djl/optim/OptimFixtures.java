@@ -124,6 +124,16 @@ final class OptimFixtures {
     return out;
   }
 
+  /** Asserts every parameter of {@code actual} equals {@code expected}'s, bit for bit. */
+  static void assertSameWeights(Block expected, Block actual) {
+    Map<String, float[]> want = weights(expected);
+    Map<String, float[]> got = weights(actual);
+    for (String name : want.keySet()) {
+      org.assertj.core.api.Assertions.assertThat(got.get(name)).as(name)
+          .containsExactly(want.get(name));
+    }
+  }
+
   /** Copies every parameter of {@code from} into the same-named one of {@code to}, exactly. */
   static void copyWeights(Block from, Block to) {
     for (Pair<String, Parameter> p : from.getParameters()) {
