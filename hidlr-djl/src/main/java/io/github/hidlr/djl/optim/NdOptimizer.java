@@ -52,9 +52,10 @@ import java.util.function.Function;
  * arrived, runs {@link #applyStep} on all of them. Without a block, each parameter is stepped as
  * it arrives.
  *
- * <p><b>Non-finite gradients</b> are refused with a {@link NonFiniteUpdateException} naming the
- * parameter, before any weight or state changes: of the whole step when the block is known
- * (every gradient of the block is then cleared), of that parameter otherwise.
+ * <p><b>Non-finite gradients</b> are refused with a {@link NonFiniteUpdateException}, checked
+ * before clipping and before any weight or state changes: of the whole step when the block is
+ * known (the message names the parameter; every gradient of the block is then cleared), of that
+ * parameter otherwise (the message gives DJL's id).
  *
  * <p><b>State.</b> Per-parameter state (slots such as Adam's {@code exp_avg}) is kept per
  * parameter id and device through {@link #state}, with a per-parameter step counter {@code t}
