@@ -221,10 +221,13 @@ public final class HiDlrOptimizer extends Optimizer {
   private void abortStep() {
     assembly.reset();
     probes.endStep();
-    restoreCaptured();
-    if (base instanceof NdOptimizer nd) {
-      // A whole-step base keeps the part of the step it was given: drop it too.
-      nd.abandonStep();
+    try {
+      restoreCaptured();
+    } finally {
+      if (base instanceof NdOptimizer nd) {
+        // A whole-step base keeps the part of the step it was given: drop it too.
+        nd.abandonStep();
+      }
     }
     if (stepper != null) {
       clearGradients();
@@ -383,6 +386,8 @@ public final class HiDlrOptimizer extends Optimizer {
       frozenByGroups.add(block.getParameters().get(name).getId());
     }
     stepper = created;
+    // Outside any probe pass's scope, which would close what a dataset loads when prepared.
+    probes.prepare();
     store = new ParameterStore(block.getParameters().valueAt(0).getArray().getManager(), false);
   }
 

@@ -38,6 +38,22 @@ final class ProbeBatches {
   }
 
   /**
+   * Prepares the probe dataset, if any, once, outside the probe passes' scopes (a dataset that
+   * loads its arrays when prepared would have them closed with a probe pass's scope).
+   *
+   * @throws IllegalStateException if the dataset cannot be read
+   */
+  void prepare() {
+    if (source != null && source.dataset() != null) {
+      try {
+        source.dataset().prepare();
+      } catch (IOException | TranslateException e) {
+        throw new IllegalStateException("could not read the probe dataset: " + e.getMessage(), e);
+      }
+    }
+  }
+
+  /**
    * Offers the batch of the next step, in place of the source's.
    *
    * @param data the inputs

@@ -65,7 +65,8 @@ public final class StepAssembly {
       reset();
       throw new IllegalStateException(owner + "'s step never completed: parameters " + missing
           + " require a gradient but got no update from trainer.step() (unused in the forward"
-          + " pass?). That step was dropped (none of it applied) and the gradients cleared. Freeze them"
+          + " pass?). That step was dropped: no weight keeps its update, and the gradients were"
+          + " cleared. Freeze them"
           + " (parameter.freeze(true)) or use them in the forward pass");
     }
     String name = expected.get(parameterId);

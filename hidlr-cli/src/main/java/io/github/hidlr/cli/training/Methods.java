@@ -19,8 +19,9 @@ public final class Methods {
 
   /**
    * The optimizer at a rate, built for the model's block: in a plain run it assembles whole
-   * steps, so a non-finite gradient is refused before any weight moves; under Hi-DLR, which
-   * assembles the step itself, the block plays no part.
+   * steps, so a non-finite gradient is refused before any weight moves. Under Hi-DLR, which
+   * assembles the step itself, hidlr's per-parameter optimizers ignore it (the whole-step
+   * baselines still assemble the step that Hi-DLR then differences).
    *
    * @param optimizer the optimizer's builder at a given rate
    * @param rate the rate

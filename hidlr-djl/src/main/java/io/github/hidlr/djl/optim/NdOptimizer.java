@@ -2,8 +2,11 @@ package io.github.hidlr.djl.optim;
 
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
 import ai.djl.pytorch.engine.PtNDArray;
@@ -84,6 +87,8 @@ public abstract class NdOptimizer extends Optimizer {
   private final Block block;
   private final StepAssembly assembly;
   private final Map<String, ParameterStep> pending = new LinkedHashMap<>();
+  /** Per pending parameter, in order: {@code max|g|} before clipping, non-finite iff g is. */
+  private final List<NDArray> markers = new ArrayList<>();
   private Device device;
   private long stepIndex;
 
@@ -206,7 +211,7 @@ public abstract class NdOptimizer extends Optimizer {
 
   /** Keeps one parameter's part of the step; at the step's last parameter, applies it. */
   private void assemble(String parameterId, NDArray weight, NDArray grad) {
-    String name;
+    List<ParameterStep> step;
     try {
       if (!assembly.inProgress()) {
         checkCanStep();
@@ -218,34 +223,57 @@ public abstract class NdOptimizer extends Optimizer {
             + " parameters on one device, but got parameter " + parameterId + " on "
             + weight.getDevice() + " after " + device + "; train on a single device");
       }
-      name = assembly.add(parameterId);
-    } catch (RuntimeException e) {
+      String name = assembly.add(parameterId);
+      NDArray scaled = grad.mul(rescaleGrad);
+      // max|g| is NaN or infinite exactly when g holds a NaN or an infinity (the max propagates
+      // NaN, and nothing can overflow); taken before clipping, which would turn an infinity
+      // into ±c, and read back once, at the step's last parameter.
+      NDArray marker = scaled.isEmpty() ? scaled.getManager().create(0f) : scaled.abs().max();
+      NDArray g = clipped(scaled);
+      // Kept past this call's scope, until the step is applied or dropped.
+      for (NDArray kept : new NDArray[] {g, marker}) {
+        NDScope.unregister(kept);
+        kept.detach();
+      }
+      pending.put(parameterId, new ParameterStep(parameterId, name, weight, g));
+      markers.add(marker);
+      if (!assembly.complete()) {
+        return;
+      }
+      step = new ArrayList<>(pending.values());
+      int bad = firstNonFinite(markers);
+      if (bad >= 0) {
+        throw nonFinite("\"" + step.get(bad).name() + "\"",
+            "any weight or state, and cleared every gradient");
+      }
+    } catch (RuntimeException | Error e) {
       abandon();
       throw e;
     }
-    NDArray scaled = grad.mul(rescaleGrad);
-    // Before clipping, which would turn an infinity into ±c.
-    if (!finite(scaled)) {
+    try {
+      applyStep(step);
+      stepIndex++;
+    } catch (RuntimeException | Error e) {
+      // A rule that fails part-way (e.g. out of memory) cannot take back the parameters it
+      // already moved; the step is dropped and every gradient cleared.
       abandon();
-      throw nonFinite("\"" + name + "\"", "any weight or state, and cleared every gradient");
+      throw e;
+    } finally {
+      closePending();
     }
-    NDArray g = clipped(scaled);
-    // Kept past this call's scope, until the step is applied or dropped.
-    NDScope.unregister(g);
-    g.detach();
-    pending.put(parameterId, new ParameterStep(parameterId, name, weight, g));
-    if (assembly.complete()) {
-      try {
-        applyStep(new ArrayList<>(pending.values()));
-        stepIndex++;
-      } catch (RuntimeException | Error e) {
-        // A rule that fails part-way (e.g. out of memory) cannot take back the parameters it
-        // already moved; the step is dropped and every gradient cleared.
-        abandon();
-        throw e;
-      } finally {
-        closePending();
+  }
+
+  /** The index of the first non-finite 0-d marker, read back in one transfer; or −1. */
+  private static int firstNonFinite(List<NDArray> markers) {
+    try (NDArray all = NDArrays.stack(new NDList(markers));
+        NDArray asFloat = all.toType(DataType.FLOAT32, false)) {
+      float[] values = asFloat.toFloatArray();
+      for (int i = 0; i < values.length; i++) {
+        if (!Float.isFinite(values[i])) {
+          return i;
+        }
       }
+      return -1;
     }
   }
 
@@ -383,6 +411,8 @@ public abstract class NdOptimizer extends Optimizer {
     for (ParameterStep p : pending.values()) {
       p.gradient().close();
     }
+    markers.forEach(NDArray::close);
+    markers.clear();
     pending.clear();
     assembly.reset();
   }

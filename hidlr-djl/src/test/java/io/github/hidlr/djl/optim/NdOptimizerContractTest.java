@@ -84,6 +84,20 @@ class NdOptimizerContractTest {
     }
   }
 
+  @Test
+  void givenItsBlockTrainingLeaksNoArrays() {
+    ai.djl.nn.Block block = OptimFixtures.twoLayer(OptimFixtures.HIDDEN);
+    NdOptimizer adam = Optimizers.adam().setBlock(block).setLearningRate(0.01f).build();
+    try (OptimFixtures.Rig rig = OptimFixtures.rig(adam, block)) {
+      OptimFixtures.train(rig, 0, 1);
+      int live = rig.model.getNDManager().getManagedArrays().size();
+      OptimFixtures.train(rig, 1, 10);
+      // (The held gradients and markers are detached, so this counts what stays attached.)
+      assertThat(rig.model.getNDManager().getManagedArrays()).hasSize(live);
+      assertThat(adam.stepIndex()).isEqualTo(11);
+    }
+  }
+
   @ParameterizedTest(name = "{0}")
   @MethodSource("cases")
   void aNonFiniteGradientIsRefusedBeforeTheParameterChanges(OptimCases.Case c) {
