@@ -87,7 +87,7 @@ public abstract class NdOptimizer extends Optimizer {
   private final Block block;
   private final StepAssembly assembly;
   private final Map<String, ParameterStep> pending = new LinkedHashMap<>();
-  /** Per pending parameter, in order: {@code max|g|} before clipping, non-finite iff g is. */
+  /** Per pending parameter, in order: not finite when its gradient may not be (see assemble). */
   private final List<NDArray> markers = new ArrayList<>();
   private Device device;
   private long stepIndex;
@@ -225,10 +225,13 @@ public abstract class NdOptimizer extends Optimizer {
       }
       String name = assembly.add(parameterId);
       NDArray scaled = grad.mul(rescaleGrad);
-      // max|g| is NaN or infinite exactly when g holds a NaN or an infinity (the max propagates
-      // NaN, and nothing can overflow); taken before clipping, which would turn an infinity
-      // into ±c, and read back once, at the step's last parameter.
-      NDArray marker = scaled.isEmpty() ? scaled.getManager().create(0f) : scaled.abs().max();
+      // Read back once, at the step's last parameter. Unclipped, the sum of g: not finite when
+      // g holds a NaN or an infinity (or when the sum overflows, told apart there by looking at
+      // g). Clipped, 0·max + 0·min of g before the clip, which would turn an infinity into ±c:
+      // NaN exactly when g holds a NaN or an infinity (max and min propagate NaN, 0·∞ is NaN).
+      NDArray marker = scaled.isEmpty() ? scaled.getManager().create(0f)
+          : clipGradient > 0f ? scaled.max().muli(0f).addi(scaled.min().muli(0f))
+          : scaled.sum();
       NDArray g = clipped(scaled);
       // Kept past this call's scope, until the step is applied or dropped.
       for (NDArray kept : new NDArray[] {g, marker}) {
@@ -241,7 +244,7 @@ public abstract class NdOptimizer extends Optimizer {
         return;
       }
       step = new ArrayList<>(pending.values());
-      int bad = firstNonFinite(markers);
+      int bad = firstNonFinite(markers, step);
       if (bad >= 0) {
         throw nonFinite("\"" + step.get(bad).name() + "\"",
             "any weight or state, and cleared every gradient");
@@ -263,13 +266,16 @@ public abstract class NdOptimizer extends Optimizer {
     }
   }
 
-  /** The index of the first non-finite 0-d marker, read back in one transfer; or −1. */
-  private static int firstNonFinite(List<NDArray> markers) {
-    try (NDArray all = NDArrays.stack(new NDList(markers));
-        NDArray asFloat = all.toType(DataType.FLOAT32, false)) {
-      float[] values = asFloat.toFloatArray();
+  /** The first parameter whose marker says its gradient is not finite, or −1. */
+  private int firstNonFinite(List<NDArray> markers, List<ParameterStep> step) {
+    try (NDScope scope = new NDScope()) {
+      scope.suppressNotUsedWarning();
+      float[] values = NDArrays.stack(new NDList(markers)).toType(DataType.FLOAT32, false)
+          .toFloatArray();
       for (int i = 0; i < values.length; i++) {
-        if (!Float.isFinite(values[i])) {
+        NDArray g = step.get(i).gradient();
+        if (!Float.isFinite(values[i])
+            && (clipGradient > 0f || g.isNaN().logicalOr(g.isInfinite()).any().getBoolean())) {
           return i;
         }
       }
