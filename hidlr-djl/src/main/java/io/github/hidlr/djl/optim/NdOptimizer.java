@@ -2,11 +2,8 @@ package io.github.hidlr.djl.optim;
 
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDArrays;
-import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
-import ai.djl.ndarray.types.DataType;
 import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
 import ai.djl.pytorch.engine.PtNDArray;
@@ -87,8 +84,6 @@ public abstract class NdOptimizer extends Optimizer {
   private final Block block;
   private final StepAssembly assembly;
   private final Map<String, ParameterStep> pending = new LinkedHashMap<>();
-  /** Per pending parameter, in order: not finite when its gradient may not be (see assemble). */
-  private final List<NDArray> markers = new ArrayList<>();
   private Device device;
   private long stepIndex;
 
@@ -192,7 +187,7 @@ public abstract class NdOptimizer extends Optimizer {
       scope.suppressNotUsedWarning();
       if (assembly == null) {
         NDArray scaled = grad.mul(rescaleGrad);
-        if (!finite(scaled)) {
+        if (Tensors.firstNonFinite(List.of(scaled)) >= 0) {
           zeroGrad(weight);
           throw nonFinite("id " + parameterId + " (give the optimizer its block, setBlock, to"
               + " see its name and refuse the whole step)", "this parameter's weight and state");
@@ -224,30 +219,27 @@ public abstract class NdOptimizer extends Optimizer {
             + weight.getDevice() + " after " + device + "; train on a single device");
       }
       String name = assembly.add(parameterId);
-      NDArray scaled = grad.mul(rescaleGrad);
-      // Read back once, at the step's last parameter. Unclipped, the sum of g: not finite when
-      // g holds a NaN or an infinity (or when the sum overflows, told apart there by looking at
-      // g). Clipped, 0·max + 0·min of g before the clip, which would turn an infinity into ±c:
-      // NaN exactly when g holds a NaN or an infinity (max and min propagate NaN, 0·∞ is NaN).
-      NDArray marker = scaled.isEmpty() ? scaled.getManager().create(0f)
-          : clipGradient > 0f ? scaled.max().muli(0f).addi(scaled.min().muli(0f))
-          : scaled.sum();
-      NDArray g = clipped(scaled);
-      // Kept past this call's scope, until the step is applied or dropped.
-      for (NDArray kept : new NDArray[] {g, marker}) {
-        NDScope.unregister(kept);
-        kept.detach();
-      }
+      // Held unclipped past this call's scope until the step's last parameter, where the whole
+      // step is checked in one read-back (before clipping, which would turn an infinity into
+      // ±c) and then clipped.
+      NDArray g = grad.mul(rescaleGrad);
+      NDScope.unregister(g);
+      g.detach();
       pending.put(parameterId, new ParameterStep(parameterId, name, weight, g));
-      markers.add(marker);
       if (!assembly.complete()) {
         return;
       }
-      step = new ArrayList<>(pending.values());
-      int bad = firstNonFinite(markers, step);
+      List<ParameterStep> held = new ArrayList<>(pending.values());
+      int bad = Tensors.firstNonFinite(held.stream().map(ParameterStep::gradient).toList());
       if (bad >= 0) {
-        throw nonFinite("\"" + step.get(bad).name() + "\"",
+        throw nonFinite("\"" + held.get(bad).name() + "\"",
             "any weight or state, and cleared every gradient");
+      }
+      step = new ArrayList<>(held.size());
+      for (ParameterStep p : held) {
+        // Clipped copies live in update()'s scope, until applyStep returns.
+        step.add(clipGradient > 0f
+            ? new ParameterStep(p.id(), p.name(), p.weight(), clipped(p.gradient())) : p);
       }
     } catch (RuntimeException | Error e) {
       abandon();
@@ -263,23 +255,6 @@ public abstract class NdOptimizer extends Optimizer {
       throw e;
     } finally {
       closePending();
-    }
-  }
-
-  /** The first parameter whose marker says its gradient is not finite, or −1. */
-  private int firstNonFinite(List<NDArray> markers, List<ParameterStep> step) {
-    try (NDScope scope = new NDScope()) {
-      scope.suppressNotUsedWarning();
-      float[] values = NDArrays.stack(new NDList(markers)).toType(DataType.FLOAT32, false)
-          .toFloatArray();
-      for (int i = 0; i < values.length; i++) {
-        NDArray g = step.get(i).gradient();
-        if (!Float.isFinite(values[i])
-            && (clipGradient > 0f || g.isNaN().logicalOr(g.isInfinite()).any().getBoolean())) {
-          return i;
-        }
-      }
-      return -1;
     }
   }
 
@@ -375,11 +350,6 @@ public abstract class NdOptimizer extends Optimizer {
     return clipGradient > 0f ? scaled.maximum(-clipGradient).minimum(clipGradient) : scaled;
   }
 
-  /** Whether no value is NaN or infinite: one sum, exact look only if the sum is not finite. */
-  private static boolean finite(NDArray g) {
-    return Tensors.firstNonFinite(List.of(g)) < 0;
-  }
-
   private NonFiniteUpdateException nonFinite(String name, String unchanged) {
     return new NonFiniteUpdateException("the gradient of parameter " + name + " holds NaN"
         + " or infinite values: " + getClass().getSimpleName() + " refused "
@@ -417,8 +387,6 @@ public abstract class NdOptimizer extends Optimizer {
     for (ParameterStep p : pending.values()) {
       p.gradient().close();
     }
-    markers.forEach(NDArray::close);
-    markers.clear();
     pending.clear();
     assembly.reset();
   }

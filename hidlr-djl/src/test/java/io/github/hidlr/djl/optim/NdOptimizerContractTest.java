@@ -92,7 +92,7 @@ class NdOptimizerContractTest {
       OptimFixtures.train(rig, 0, 1);
       int live = rig.model.getNDManager().getManagedArrays().size();
       OptimFixtures.train(rig, 1, 10);
-      // (The held gradients and markers are detached, so this counts what stays attached.)
+      // (The held gradients are detached, so this counts what stays attached.)
       assertThat(rig.model.getNDManager().getManagedArrays()).hasSize(live);
       assertThat(adam.stepIndex()).isEqualTo(11);
     }
