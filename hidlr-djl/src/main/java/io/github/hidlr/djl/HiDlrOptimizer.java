@@ -34,21 +34,24 @@ import java.util.function.Consumer;
  * {@code EasyTrain.fit}, unchanged. Build it with {@link HiDlr}. The one adapter between DJL
  * and hidlr's rates.
  *
- * <p>DJL calls {@link #update} once per trainable parameter inside {@code trainer.step()}. The
- * first call of a step refuses a non-finite gradient before anything changes; each call then
- * runs the base optimizer once and captures its update instead of applying it. hidlr's own
+ * <p>DJL calls {@link #update} once per trainable parameter inside {@code trainer.step()};
+ * each call only notes the parameter (its gradient is read later from the parameter's own
+ * gradient buffer, which is what DJL's trainer hands over). Once every trainable parameter of the model has arrived,
+ * a non-finite gradient is refused before anything changes, and the base optimizer then runs
+ * once per parameter, on its gradient, in DJL's order, and its update is captured instead of
+ * applied; a step that never completes (wrong wiring) has changed nothing. hidlr's own
  * optimizers ({@code io.github.hidlr.djl.optim}) hand over their direction {@code d}
  * ({@link NdOptimizer#captureDirection}) and leave the weight at {@code w_before}; any other
  * optimizer (DJL's SGD, Adam, AdamW; the whole-step baselines) is differenced at its fixed rate
  * {@code η_ref}: {@code w_before} is saved into a buffer reused across steps, the base
- * optimizer writes {@code w_after}, and at the step's last parameter
- * {@code Δ = w_before − w_after} goes into the gradient buffer and {@code w_before} back. The
- * base optimizer's state is updated once per step, never twice as in the reference GeN code.
- * When every trainable parameter of the model has been seen, {@link GroupedStep} completes the
+ * optimizer writes {@code w_after}, and then {@code Δ = w_before − w_after} goes into the
+ * gradient buffer and {@code w_before} back. The base optimizer's state is updated once per
+ * step, never twice as in the reference GeN code. {@link GroupedStep} then completes the
  * step (ALGORITHM.md §6): probe the loss on the probe batch by forward passes at
  * {@code w − Σ_k ξ_k d_(k)} when the tuner is due ({@code Φ}), choose {@code η_k}, and write
  * {@code w = w_before − Σ_k η_k d_(k)}, which at {@code η_k = η} is the optimizer's own step to
- * the bit. The probe batch ({@link ProbeBatches}) is drawn only on probing steps.
+ * the bit. The probe batch ({@link ProbeBatches}) is drawn only on probing steps, before the
+ * base optimizer runs.
  *
  * <p>Exact when the update is linear in the learning rate: true for SGD, Adam, AdamW and the
  * optimizers of {@code io.github.hidlr.djl.optim}; not for DJL's {@code Sgd} with momentum,
@@ -74,7 +77,9 @@ public final class HiDlrOptimizer extends Optimizer {
   /** {@code w_before} per replica when differencing, reused step after step. */
   private final Map<String, NDArray> buffers = new LinkedHashMap<>();
   private NDManager bufferManager;
-  /** The captures of the step being assembled. */
+  /** The parameters DJL handed over in the step being assembled. */
+  private final List<Arrival> arrived = new ArrayList<>();
+  /** The captures of the step being completed. */
   private final List<GroupedStep.Capture> pending = new ArrayList<>();
   private final Block block;
   private final Loss loss;
@@ -174,6 +179,15 @@ public final class HiDlrOptimizer extends Optimizer {
     return started() ? stepper.tuner().layout().names() : List.of();
   }
 
+  /**
+   * Notes one parameter of the step; at the step's last parameter, runs the whole step. The
+   * step uses the gradients in the parameters' own buffers ({@code weight}'s gradient), as DJL's
+   * trainer passes them; {@code grad} is not kept, since DJL closes it when this call returns.
+   *
+   * @param parameterId the parameter's id
+   * @param weight the parameter
+   * @param grad DJL's handle to the parameter's gradient
+   */
   @Override
   public void update(String parameterId, NDArray weight, NDArray grad) {
     if (stepper == null) {
@@ -183,43 +197,54 @@ public final class HiDlrOptimizer extends Optimizer {
       // DJL listed it for this step before the groups froze it: it takes no update.
       return;
     }
-    boolean first = !assembly.inProgress();
-    if (first) {
+    if (!assembly.inProgress()) {
       // A trainer.step() that does not complete a step leaves lastStep() empty, not stale.
       last = null;
     }
     try {
       assembly.add(parameterId);
-      if (first) {
-        checkGradients();
-      }
-      capture(parameterId, weight, grad);
     } catch (RuntimeException | Error e) {
-      // A wiring mistake or a refused step (a non-finite gradient) leaves nothing half done.
+      // A wiring mistake: nothing of this step ran yet (the base optimizer runs only once the
+      // step is complete), so dropping it leaves every weight and state as it was.
       abortStep();
       throw e;
     }
-    if (assembly.complete()) {
-      assembly.reset();
+    // Only noted here: DJL's gradient handle is closed when this call returns, and running the
+    // base optimizer now would advance its state for a step that may never complete.
+    arrived.add(new Arrival(parameterId, weight));
+    if (!assembly.complete()) {
+      return;
+    }
+    assembly.reset();
+    try {
+      List<GroupedStep.Capture> captures;
       try {
-        List<GroupedStep.Capture> captures;
-        try {
-          captures = drain();
-        } catch (RuntimeException | Error e) {
-          clearGradients();
-          throw e;
+        checkGradients();
+        if (stepper.tuner().isProbeStep()) {
+          // Drawn before the base optimizer runs: a step without a probe batch changes nothing.
+          probes.current(manager());
         }
-        last = stepper.apply(captures, this::probeLoss);
-        onStep.accept(last);
-      } finally {
-        probes.endStep();
+        captures = captureStep();
+      } catch (RuntimeException | Error e) {
+        // A refused step (a non-finite gradient) or a base optimizer failing part-way leaves
+        // nothing half done.
+        abortStep();
+        throw e;
       }
+      last = stepper.apply(captures, this::probeLoss);
+      onStep.accept(last);
+    } finally {
+      probes.endStep();
     }
   }
+
+  /** A parameter DJL handed over in the step being assembled. */
+  private record Arrival(String parameterId, NDArray weight) {}
 
   /** Drops the step: the weights the base optimizer moved go back, the gradients are cleared. */
   private void abortStep() {
     assembly.reset();
+    arrived.clear();
     probes.endStep();
     try {
       restoreCaptured();
@@ -232,6 +257,26 @@ public final class HiDlrOptimizer extends Optimizer {
     if (stepper != null) {
       clearGradients();
     }
+  }
+
+  /**
+   * Runs the base optimizer over the complete step, in the order DJL handed the parameters
+   * over, on their gradients, and captures its update ({@link #capture}, {@link #drain}).
+   */
+  private List<GroupedStep.Capture> captureStep() {
+    List<Arrival> step = new ArrayList<>(arrived);
+    arrived.clear();
+    for (Arrival arrival : step) {
+      PtNDArray gradient = JniUtils.getGradient((PtNDArray) arrival.weight());
+      if (gradient == null) {
+        throw new IllegalStateException("parameter " + arrival.parameterId() + " has no"
+            + " gradient buffer: run backward before stepping");
+      }
+      try (NDArray g = gradient) {
+        capture(arrival.parameterId(), arrival.weight(), g);
+      }
+    }
+    return drain();
   }
 
   /**
@@ -272,26 +317,18 @@ public final class HiDlrOptimizer extends Optimizer {
   /**
    * Hands over the step's captures: for each differenced replica, stores
    * {@code Δ = w_before − w_after} in its gradient buffer and puts {@code w_before} back. Done
-   * at the step's last parameter rather than in each {@link #update}, so base optimizers that
-   * move the weights only once every parameter was seen (Prodigy, D-Adaptation) are captured
-   * correctly too.
+   * once the base optimizer saw every parameter, so base optimizers that move the weights only
+   * then (Prodigy, D-Adaptation) are captured correctly too.
    */
   private List<GroupedStep.Capture> drain() {
     boolean gradMode = JniUtils.isGradMode();
     JniUtils.setGradMode(false);
-    boolean done = false;
     try {
       for (GroupedStep.Capture capture : pending) {
         if (capture.before() == null) {
           continue;
         }
-        PtNDArray gradient = JniUtils.getGradient((PtNDArray) capture.weight());
-        if (gradient == null) {
-          throw new IllegalStateException("parameter " + capture.parameterId() + " has no"
-              + " gradient buffer after the base optimizer's update: run backward before"
-              + " stepping");
-        }
-        try (NDArray delta = gradient) {
+        try (NDArray delta = JniUtils.getGradient((PtNDArray) capture.weight())) {
           Tensors.assign(delta, capture.before());
           delta.subi(capture.weight());
         }
@@ -299,12 +336,8 @@ public final class HiDlrOptimizer extends Optimizer {
       }
       List<GroupedStep.Capture> out = new ArrayList<>(pending);
       pending.clear();
-      done = true;
       return out;
     } finally {
-      if (!done) {
-        restoreCaptured();
-      }
       JniUtils.setGradMode(gradMode);
     }
   }
@@ -388,12 +421,17 @@ public final class HiDlrOptimizer extends Optimizer {
     stepper = created;
     // Outside any probe pass's scope, which would close what a dataset loads when prepared.
     probes.prepare();
-    store = new ParameterStore(block.getParameters().valueAt(0).getArray().getManager(), false);
+    store = new ParameterStore(manager(), false);
+  }
+
+  /** The manager of the model's parameters. */
+  private NDManager manager() {
+    return block.getParameters().valueAt(0).getArray().getManager();
   }
 
   /** The probe batch's loss at the current weights (inference mode, no autograd). */
   private NDArray probeLoss() {
-    NDList[] batch = probes.current(block.getParameters().valueAt(0).getArray().getManager());
+    NDList[] batch = probes.current(manager());
     return loss.evaluate(batch[1], block.forward(store, batch[0], false));
   }
 

@@ -114,7 +114,7 @@ final class ProbeBatches {
         Batch batch = iterator.next();
         NDList data = batch.getData();
         NDList labels = batch.getLabels();
-        // Drawn inside the probe pass's scope, but used by every pass of this step.
+        // Used by every probe pass of this step: kept out of any scope open while drawing.
         NDScope.unregister(data);
         NDScope.unregister(labels);
         data.attach(stepManager);

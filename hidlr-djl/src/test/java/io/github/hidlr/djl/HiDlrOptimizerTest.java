@@ -25,6 +25,7 @@ import ai.djl.util.Pair;
 import io.github.hidlr.core.tuner.TunerConfig;
 import io.github.hidlr.djl.group.GroupSpec;
 import io.github.hidlr.djl.group.ParameterGroups;
+import io.github.hidlr.djl.optim.NdOptimizer;
 import io.github.hidlr.djl.optim.Optimizers;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -196,6 +197,78 @@ class HiDlrOptimizerTest {
             .hasMessageContaining("03Linear_bias").hasMessageContaining("no update");
       }
     }
+  }
+
+  /**
+   * A step that fails on wiring part-way (a grouped parameter got no gradient, so the step never
+   * completes) must change nothing, the base optimizer's moments included: the base runs only
+   * once every parameter of the step has arrived.
+   */
+  @Test
+  void aStepThatNeverCompletesLeavesTheBaseOptimizersMomentsAsTheyWere() throws IOException {
+    try (Model model = mlp()) {
+      NDList[] batch = batch(model);
+      HiDlrOptimizer hidlr = HiDlr.adam(1e-3f).groups(hiddenAndHead()).fixedRates(Map.of())
+          .build(model, LOSS);
+      NdOptimizer adam = (NdOptimizer) hidlr.base();
+      try (Trainer trainer = trainer(model, hidlr)) {
+        backward(trainer, batch[0], batch[1]);
+        trainer.step();
+        byte[] moments = state(adam, model);
+        Map<String, float[]> before = weights(model);
+        backward(trainer, batch[0], batch[1]);
+        Parameter headBias = model.getBlock().getParameters().get("03Linear_bias");
+        for (Pair<String, Parameter> p : model.getBlock().getParameters()) {
+          if (p.getValue() != headBias) {
+            NDArray w = p.getValue().getArray();
+            hidlr.update(p.getValue().getId(), w, w.getGradient());
+          }
+        }
+        Parameter first = model.getBlock().getParameters().valueAt(0);
+        NDArray w = first.getArray();
+        assertThatThrownBy(() -> hidlr.update(first.getId(), w, w.getGradient()))
+            .isInstanceOf(IllegalStateException.class).hasMessageContaining("03Linear_bias");
+        assertUnchanged(before, weights(model));
+        assertThat(java.util.Arrays.equals(state(adam, model), moments))
+            .as("Adam's saved state is as before the step").isTrue();
+        // Nothing half done: the next step trains.
+        backward(trainer, batch[0], batch[1]);
+        trainer.step();
+        assertThat(java.util.Arrays.equals(state(adam, model), moments)).isFalse();
+      }
+    }
+  }
+
+  /** A probing step without a probe batch is refused before the base optimizer runs. */
+  @Test
+  void aProbingStepWithoutAProbeBatchChangesNothingTheBaseOptimizersMomentsIncluded()
+      throws IOException {
+    try (Model model = mlp()) {
+      NDList[] batch = batch(model);
+      HiDlrOptimizer hidlr =
+          HiDlr.adam(1e-3f).groups(hiddenAndHead()).probesPerStep().build(model, LOSS);
+      NdOptimizer adam = (NdOptimizer) hidlr.base();
+      try (Trainer trainer = trainer(model, hidlr)) {
+        byte[] fresh = state(adam, model);
+        Map<String, float[]> before = weights(model);
+        backward(trainer, batch[0], batch[1]);
+        assertThatThrownBy(trainer::step).isInstanceOf(IllegalStateException.class)
+            .hasMessageContaining("probeOn");
+        assertUnchanged(before, weights(model));
+        assertThat(java.util.Arrays.equals(state(adam, model), fresh))
+            .as("Adam's saved state is as before the step").isTrue();
+        backward(trainer, batch[0], batch[1]);
+        hidlr.probeOn(batch[0], batch[1]);
+        trainer.step();
+        assertThat(hidlr.lastStep().orElseThrow().report()).isPresent();
+      }
+    }
+  }
+
+  private static byte[] state(NdOptimizer optimizer, Model model) throws IOException {
+    java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+    optimizer.saveState(model.getBlock(), new java.io.DataOutputStream(bytes));
+    return bytes.toByteArray();
   }
 
   @Test
