@@ -32,9 +32,11 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.stream.Stream;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
+import java.util.Set;
+import java.util.stream.Stream;
 import java.util.zip.CRC32;
 
 /**
@@ -64,13 +66,19 @@ public final class Checkpoint {
   private Checkpoint() {}
 
   /**
-   * Saves a checkpoint, replacing any in the folder.
+   * Saves a checkpoint, replacing any in the folder. The save replaces the whole folder, so a
+   * folder that holds anything else is refused and left alone; a save interrupted between its
+   * two renames (the folder missing, the last checkpoint in {@code dir.previous}) is repaired
+   * first.
    *
-   * @param dir the folder, created if missing
+   * @param dir the folder of the checkpoint alone: new, empty or a checkpoint; created if
+   *     missing
    * @param model the model
    * @param hidlr the Hi-DLR optimizer of the model's trainer
    * @param nextEpoch the epoch a resumed run starts with
    * @throws IOException if writing fails
+   * @throws IllegalArgumentException if the folder holds other files, or the base optimizer's
+   *     state cannot be saved
    */
   public static void save(Path dir, Model model, HiDlrOptimizer hidlr, int nextEpoch)
       throws IOException {
@@ -81,6 +89,15 @@ public final class Checkpoint {
           + " (io.github.hidlr.djl.optim.Optimizers), whose state is saved");
     }
     HiDlrTuner tunerOf = tuner(hidlr);
+    Path absolute = dir.toAbsolutePath();
+    Path partial = sibling(absolute, ".partial");
+    Path previous = sibling(absolute, ".previous");
+    if (!Files.exists(absolute) && Files.exists(previous.resolve(MANIFEST))) {
+      // A save interrupted between its two renames: put the last complete checkpoint back
+      // before anything else, so that this save replaces it as usual.
+      Files.move(previous, absolute, StandardCopyOption.ATOMIC_MOVE);
+    }
+    requireCheckpointFolder(dir, absolute);
     Map<String, byte[]> files = new LinkedHashMap<>();
     NDList parameters = new NDList();
     for (Pair<String, Parameter> entry : model.getBlock().getParameters()) {
@@ -104,9 +121,6 @@ public final class Checkpoint {
     tunerOf.config().toMap().forEach((k, v) -> manifest.setProperty(TUNER_KEY + k, v));
     // Written beside the folder and swapped in whole: an interrupted save leaves the previous
     // checkpoint as it was.
-    Path absolute = dir.toAbsolutePath();
-    Path partial = absolute.resolveSibling(absolute.getFileName() + ".partial");
-    Path previous = absolute.resolveSibling(absolute.getFileName() + ".previous");
     deleteTree(partial);
     Files.createDirectories(partial);
     for (Map.Entry<String, byte[]> file : files.entrySet()) {
@@ -144,6 +158,13 @@ public final class Checkpoint {
     try {
       manifest.load(new StringReader(Files.readString(dir.resolve(MANIFEST))));
     } catch (NoSuchFileException e) {
+      Path previous = sibling(dir.toAbsolutePath(), ".previous");
+      if (!Files.exists(dir) && Files.exists(previous.resolve(MANIFEST))) {
+        throw new IllegalArgumentException("no checkpoint in " + dir + ": a save was"
+            + " interrupted between its two renames, and the last complete checkpoint is in "
+            + previous + ". Rename it to " + dir.getFileName() + " to restore it (the next"
+            + " save also puts it back first)", e);
+      }
       throw new IllegalArgumentException("no checkpoint in " + dir + ": " + MANIFEST
           + " is missing (the save did not finish, or the folder is wrong)", e);
     }
@@ -245,6 +266,35 @@ public final class Checkpoint {
       throw new IllegalArgumentException("checkpoint in " + dir + " was saved with another"
           + " tuner configuration " + differences + ": build the optimizer with the saved"
           + " configuration to resume, or start afresh");
+    }
+  }
+
+  private static Path sibling(Path absolute, String suffix) {
+    return absolute.resolveSibling(absolute.getFileName() + suffix);
+  }
+
+  /**
+   * Refuses a folder that exists and holds anything but a checkpoint's own files: a save
+   * replaces the whole folder.
+   */
+  private static void requireCheckpointFolder(Path dir, Path absolute) throws IOException {
+    if (!Files.exists(absolute)) {
+      return;
+    }
+    if (!Files.isDirectory(absolute)) {
+      throw new IllegalArgumentException("cannot save a checkpoint to " + dir + ": it is a"
+          + " file. Give the checkpoint a folder of its own");
+    }
+    Set<String> own = Set.of(MANIFEST, PARAMETERS, TUNER, OPTIMIZER);
+    try (Stream<Path> entries = Files.list(absolute)) {
+      Optional<String> other = entries.map(p -> p.getFileName().toString())
+          .filter(name -> !own.contains(name)).sorted().findFirst();
+      if (other.isPresent()) {
+        throw new IllegalArgumentException("refusing to save a checkpoint into " + dir + ": it"
+            + " holds \"" + other.get() + "\", which is not part of a checkpoint, and a save"
+            + " replaces the whole folder. Give the checkpoint a folder of its own, e.g. "
+            + dir.resolve("checkpoint"));
+      }
     }
   }
 

@@ -166,6 +166,51 @@ class CheckpointTest {
     assertThat(dir.resolve("ckpt.previous")).doesNotExist();
   }
 
+  /** Saving replaces the whole folder: one that holds anything else is refused, untouched. */
+  @Test
+  void savingIntoAFolderThatHoldsOtherFilesIsRefusedAndDeletesNothing(@TempDir Path dir)
+      throws IOException {
+    Path run = dir.resolve("run");
+    Files.createDirectories(run.resolve("logs"));
+    Files.writeString(run.resolve("notes.txt"), "keep me");
+    Files.writeString(run.resolve("logs").resolve("train.log"), "keep me too");
+    try (Run training = new Run(HiDlr.on(momentum()), config(), 2)) {
+      assertThatThrownBy(() -> Checkpoint.save(run, training.model, training.hidlr, 1))
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("logs").hasMessageContaining("a folder of its own");
+    }
+    assertThat(run.resolve("notes.txt")).hasContent("keep me");
+    assertThat(run.resolve("logs").resolve("train.log")).hasContent("keep me too");
+    assertThat(dir.resolve("run.partial")).doesNotExist();
+    assertThat(dir.resolve("run.previous")).doesNotExist();
+  }
+
+  /**
+   * A save that died between its two renames leaves the folder missing and the last complete
+   * checkpoint beside it: restoring says where it is, and the next save puts it back first.
+   */
+  @Test
+  void aSaveInterruptedBetweenItsRenamesIsNamedAndTheNextSaveRecoversIt(@TempDir Path dir)
+      throws IOException {
+    Path checkpoint = dir.resolve("ckpt");
+    try (Run run = new Run(HiDlr.on(momentum()), config(), 4)) {
+      Checkpoint.save(checkpoint, run.model, run.hidlr, 2);
+    }
+    Files.move(checkpoint, dir.resolve("ckpt.previous"));
+    Files.createDirectories(dir.resolve("ckpt.partial"));
+    try (Run fresh = new Run(HiDlr.on(momentum()), config(), 0)) {
+      assertThatThrownBy(() -> Checkpoint.restore(checkpoint, fresh.model, fresh.hidlr))
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("ckpt.previous").hasMessageContaining("rename");
+      Checkpoint.save(checkpoint, fresh.model, fresh.hidlr, 3);
+    }
+    try (Run again = new Run(HiDlr.on(momentum()), config(), 0)) {
+      assertThat(Checkpoint.restore(checkpoint, again.model, again.hidlr)).isEqualTo(3);
+    }
+    assertThat(dir.resolve("ckpt.partial")).doesNotExist();
+    assertThat(dir.resolve("ckpt.previous")).doesNotExist();
+  }
+
   @Test
   void anOptimizerWhoseStateCannotBeSavedIsRefused(@TempDir Path dir) {
     // DJL's SGD can be Hi-DLR's base (differenced), but hidlr cannot save or set its state.
