@@ -191,7 +191,13 @@ public final class HiDlrOptimizer extends Optimizer {
   @Override
   public void update(String parameterId, NDArray weight, NDArray grad) {
     if (stepper == null) {
-      start();
+      try {
+        start();
+      } catch (RuntimeException | Error e) {
+        // Nothing started: the step is refused as a whole, and the next one starts again.
+        clearGradients();
+        throw e;
+      }
     }
     if (frozenByGroups.contains(parameterId)) {
       // DJL listed it for this step before the groups froze it: it takes no update.
@@ -254,9 +260,7 @@ public final class HiDlrOptimizer extends Optimizer {
         nd.abandonStep();
       }
     }
-    if (stepper != null) {
-      clearGradients();
-    }
+    clearGradients();
   }
 
   /**
@@ -400,10 +404,10 @@ public final class HiDlrOptimizer extends Optimizer {
     }
   }
 
+  /** Clears the gradient of every trainable parameter of the model. */
   private void clearGradients() {
-    for (List<GroupMember> members : stepper.groups().membersById().values()) {
-      Parameter parameter = members.get(0).parameter();
-      if (parameter.requiresGradient()) {
+    for (Parameter parameter : block.getParameters().values()) {
+      if (parameter.isInitialized() && parameter.requiresGradient()) {
         JniUtils.zeroGrad((PtNDArray) parameter.getArray());
       }
     }
@@ -414,14 +418,15 @@ public final class HiDlrOptimizer extends Optimizer {
     ThreadCheck.warnOnce();
     ResolvedGroups groups = groupSpec.resolve(block);
     GroupedStep created = new GroupedStep(groups, config, capturesDirection ? 1 : referenceRate);
+    // Outside any probe pass's scope, which would close what a dataset loads when prepared;
+    // and before anything changes, so that a dataset failing to prepare is tried again.
+    probes.prepare();
+    store = new ParameterStore(manager(), false);
     groups.freezeRest();
     for (String name : groups.frozenByRest()) {
       frozenByGroups.add(block.getParameters().get(name).getId());
     }
     stepper = created;
-    // Outside any probe pass's scope, which would close what a dataset loads when prepared.
-    probes.prepare();
-    store = new ParameterStore(manager(), false);
   }
 
   /** The manager of the model's parameters. */

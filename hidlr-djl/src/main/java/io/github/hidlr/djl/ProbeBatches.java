@@ -48,7 +48,9 @@ final class ProbeBatches {
       try {
         source.dataset().prepare();
       } catch (IOException | TranslateException e) {
-        throw new IllegalStateException("could not read the probe dataset: " + e.getMessage(), e);
+        throw new IllegalStateException("could not prepare the probe dataset given to"
+            + " HiDlr.probes(...): " + e.getMessage() + ". Check that its data can be read;"
+            + " the step was refused, its gradients cleared, and the next step tries again", e);
       }
     }
   }

@@ -265,6 +265,44 @@ class HiDlrOptimizerTest {
     }
   }
 
+  /** A probe dataset that cannot be prepared the first time: the optimizer starts again. */
+  @Test
+  void aProbeDatasetThatFailsToPrepareLeavesTheOptimizerUnstartedAndTheNextStepTrains() {
+    try (Model model = mlp()) {
+      NDList[] batch = batch(model);
+      ArrayDataset train = dataset(model.getNDManager(), 1);
+      int[] prepared = {0};
+      ai.djl.training.dataset.Dataset flaky = new ai.djl.training.dataset.Dataset() {
+        @Override
+        public Iterable<ai.djl.training.dataset.Batch> getData(NDManager manager)
+            throws IOException, TranslateException {
+          return train.getData(manager);
+        }
+
+        @Override
+        public void prepare(ai.djl.util.Progress progress) throws IOException {
+          if (prepared[0]++ == 0) {
+            throw new IOException("disk not mounted");
+          }
+        }
+      };
+      HiDlrOptimizer hidlr = HiDlr.adam(1e-3f).groups(hiddenAndHead()).probes(flaky)
+          .build(model, LOSS);
+      try (Trainer trainer = trainer(model, hidlr)) {
+        Map<String, float[]> before = weights(model);
+        backward(trainer, batch[0], batch[1]);
+        assertThatThrownBy(trainer::step).isInstanceOf(IllegalStateException.class)
+            .hasMessageContaining("disk not mounted").hasMessageContaining("probe dataset");
+        assertUnchanged(before, weights(model));
+        assertThat(hidlr.lastStep()).isEmpty();
+        backward(trainer, batch[0], batch[1]);
+        trainer.step();
+        assertThat(hidlr.lastStep().orElseThrow().report()).isPresent();
+        assertThat(prepared[0]).isEqualTo(2);
+      }
+    }
+  }
+
   private static byte[] state(NdOptimizer optimizer, Model model) throws IOException {
     java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
     optimizer.saveState(model.getBlock(), new java.io.DataOutputStream(bytes));
