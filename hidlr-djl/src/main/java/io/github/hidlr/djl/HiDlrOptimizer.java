@@ -19,13 +19,12 @@ import io.github.hidlr.djl.group.ParameterGroups;
 import io.github.hidlr.djl.group.ResolvedGroups;
 import io.github.hidlr.djl.optim.NdOptimizer;
 import java.util.ArrayList;
-import java.util.HashSet;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
 import java.util.function.Consumer;
 
 /**
@@ -93,7 +92,7 @@ public final class HiDlrOptimizer extends Optimizer {
   /** This step's parameters: the model's trainable ones (groups may freeze on the way). */
   private final StepAssembly assembly;
   /** Parameters the groups froze ({@code Rest.FREEZE}) when the first step resolved them. */
-  private final Set<String> frozenByGroups = new HashSet<>();
+  private final Map<String, Parameter> frozenByGroups = new HashMap<>();
   private StepOutcome last;
 
   HiDlrOptimizer(HiDlr.Builder builder, Model model, Loss loss) {
@@ -199,7 +198,8 @@ public final class HiDlrOptimizer extends Optimizer {
         throw e;
       }
     }
-    if (frozenByGroups.contains(parameterId)) {
+    Parameter frozen = frozenByGroups.get(parameterId);
+    if (frozen != null && !frozen.requiresGradient()) {
       // DJL listed it for this step before the groups froze it: it takes no update.
       return;
     }
@@ -208,7 +208,13 @@ public final class HiDlrOptimizer extends Optimizer {
       last = null;
     }
     try {
-      assembly.add(parameterId);
+      String name = assembly.add(parameterId);
+      if (stepper.groups().members(parameterId).isEmpty()) {
+        throw new IllegalStateException("parameter \"" + name + "\" requires a gradient but is"
+            + " in no group of this Hi-DLR optimizer: it was frozen when the groups were"
+            + " resolved (at the first step) and unfrozen since. Keep it frozen, or build the"
+            + " optimizer with groups that take it in; the step was refused, nothing changed");
+      }
     } catch (RuntimeException | Error e) {
       // A wiring mistake: nothing of this step ran yet (the base optimizer runs only once the
       // step is complete), so dropping it leaves every weight and state as it was.
@@ -424,7 +430,8 @@ public final class HiDlrOptimizer extends Optimizer {
     store = new ParameterStore(manager(), false);
     groups.freezeRest();
     for (String name : groups.frozenByRest()) {
-      frozenByGroups.add(block.getParameters().get(name).getId());
+      Parameter parameter = block.getParameters().get(name);
+      frozenByGroups.put(parameter.getId(), parameter);
     }
     stepper = created;
   }

@@ -303,6 +303,45 @@ class HiDlrOptimizerTest {
     }
   }
 
+  /**
+   * A parameter unfrozen after the groups were resolved is in no group: the step is refused
+   * before the base optimizer runs, naming the parameter; likewise for one the groups froze.
+   */
+  @Test
+  void aParameterUnfrozenAfterTheGroupsWereResolvedIsNamedAndNothingChanges()
+      throws IOException {
+    ParameterGroups headOnly = ParameterGroups.builder()
+        .add(GroupSpec.pattern("head", "03Linear_.*"))
+        .optRest(ParameterGroups.Rest.FREEZE).build();
+    for (String unfrozen : List.of("01Linear_bias", "01Linear_weight")) {
+      try (Model model = mlp()) {
+        NDList[] batch = batch(model);
+        boolean byHand = unfrozen.equals("01Linear_bias");
+        HiDlrOptimizer hidlr = HiDlr.adam(1e-3f).groups(byHand ? hiddenAndHead() : headOnly)
+            .fixedRates(Map.of()).build(model, LOSS);
+        NdOptimizer adam = (NdOptimizer) hidlr.base();
+        try (Trainer trainer = trainer(model, hidlr)) {
+          Parameter parameter = model.getBlock().getParameters().get(unfrozen);
+          if (byHand) {
+            parameter.freeze(true);
+          }
+          backward(trainer, batch[0], batch[1]);
+          trainer.step();
+          parameter.freeze(false);
+          byte[] moments = state(adam, model);
+          Map<String, float[]> before = weights(model);
+          backward(trainer, batch[0], batch[1]);
+          assertThatThrownBy(trainer::step).as(unfrozen)
+              .isInstanceOf(IllegalStateException.class)
+              .hasMessageContaining("\"" + unfrozen + "\"").hasMessageContaining("no group");
+          assertUnchanged(before, weights(model));
+          assertThat(java.util.Arrays.equals(state(adam, model), moments))
+              .as("Adam's saved state is as before the step").isTrue();
+        }
+      }
+    }
+  }
+
   private static byte[] state(NdOptimizer optimizer, Model model) throws IOException {
     java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
     optimizer.saveState(model.getBlock(), new java.io.DataOutputStream(bytes));
