@@ -156,6 +156,16 @@ public final class DoG extends WholeStepOptimizer<DoG.Scalars> {
     }
   }
 
+  /** Also refuses to save or load a state while the averaged weights are swapped in. */
+  @Override
+  protected void checkBetweenSteps(String action) {
+    super.checkBetweenSteps(action);
+    if (swap != null && !swap.isClosed()) {
+      throw new IllegalStateException("DoG cannot " + action + " while the averaged weights are"
+          + " swapped in: close the WeightSwap returned by averagedWeights() first");
+    }
+  }
+
   /**
    * Puts the averaged iterate {@code x̄} into the model's parameters until the returned handle is
    * closed, which restores the training iterate exactly. Parameters without an average yet (no

@@ -402,12 +402,13 @@ public abstract class NdOptimizer extends Optimizer {
 
   /**
    * Throws unless no step is being assembled: saving, loading or swapping weights in the middle
-   * of a step would see half of it.
+   * of a step would see half of it. Methods that swap weights out for evaluation also refuse
+   * while swapped (a save would take the evaluation point for the training weights).
    *
    * @param action what the caller is about to do, for the message
-   * @throws IllegalStateException in the middle of a step
+   * @throws IllegalStateException in the middle of a step, or while weights are swapped out
    */
-  protected final void checkBetweenSteps(String action) {
+  protected void checkBetweenSteps(String action) {
     if (!pending.isEmpty()) {
       throw new IllegalStateException("cannot " + action + " while " + getClass().getSimpleName()
           + " is in the middle of step " + stepIndex + " (" + assembly.progress()

@@ -272,10 +272,21 @@ class BaselineRulesTest {
           assertThat((double) averaged[i]).isCloseTo(average[i], within(1e-6));
         }
         assertThat(averaged).isNotEqualTo(training);
-        // No training step while the average is swapped in.
+        // No training step while the average is swapped in, and no save or load: either would
+        // take the average for the training iterate.
         assertThatThrownBy(() -> rig.step(DirectRig.GRADS[0]))
             .isInstanceOf(IllegalStateException.class)
             .hasMessageContaining("averagedWeights");
+        java.io.ByteArrayOutputStream saved = new java.io.ByteArrayOutputStream();
+        assertThatThrownBy(() -> dog.saveState(dog.block(), new java.io.DataOutputStream(saved)))
+            .isInstanceOf(IllegalStateException.class)
+            .hasMessageContaining("save the state").hasMessageContaining("WeightSwap");
+        assertThat(saved.size()).isZero();
+        assertThatThrownBy(() -> dog.loadState(dog.block(), manager, new java.io.DataInputStream(
+            new java.io.ByteArrayInputStream(new byte[0]))))
+            .isInstanceOf(IllegalStateException.class)
+            .hasMessageContaining("load a state").hasMessageContaining("WeightSwap");
+        assertThat(rig.values()).containsExactly(averaged);
       }
       assertThat(rig.values()).as("training iterate restored exactly").containsExactly(training);
       rig.step(DirectRig.GRADS[1]);
