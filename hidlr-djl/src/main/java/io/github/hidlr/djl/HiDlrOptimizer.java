@@ -228,6 +228,7 @@ public final class HiDlrOptimizer extends Optimizer {
       return;
     }
     assembly.reset();
+    boolean completed = false;
     try {
       List<GroupedStep.Capture> captures;
       try {
@@ -244,9 +245,15 @@ public final class HiDlrOptimizer extends Optimizer {
         throw e;
       }
       last = stepper.apply(captures, this::probeLoss);
+      completed = true;
       onStep.accept(last);
     } finally {
-      probes.endStep();
+      if (completed) {
+        probes.endStep();
+      } else {
+        // The step failed: a probe batch it drew is kept for the retry.
+        probes.abandonStep();
+      }
     }
   }
 
@@ -257,7 +264,7 @@ public final class HiDlrOptimizer extends Optimizer {
   private void abortStep() {
     assembly.reset();
     arrived.clear();
-    probes.endStep();
+    probes.abandonStep();
     try {
       restoreCaptured();
     } finally {

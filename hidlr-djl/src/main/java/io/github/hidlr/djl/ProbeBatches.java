@@ -14,8 +14,9 @@ import java.util.Objects;
  * Where a Hi-DLR step's probe batch comes from (ALGORITHM.md §6): the next batch of its own pass
  * over a dataset, starting over at its end (the reference code's {@code tr_iter}), one fixed
  * batch, or the batch the training loop offers before each step ({@link HiDlrOptimizer#probeOn}).
- * A probing step draws its batch at its first probe pass and uses it for all of them; the batch
- * is released when the step ends. Not thread-safe.
+ * A probing step draws its batch before the base optimizer runs and uses it for every probe
+ * pass; the batch is released when the step ends, or kept for the next step when the step
+ * failed, so that a refused step does not move the dataset's position. Not thread-safe.
  */
 final class ProbeBatches {
 
@@ -27,6 +28,9 @@ final class ProbeBatches {
   private NDList[] current;
   /** The batch offered for the next step, if any. */
   private NDList[] offered;
+  /** A batch drawn by a step that failed, and its manager: the next draw. */
+  private NDList[] retained;
+  private NDManager retainedManager;
 
   /**
    * Batches from a source.
@@ -85,6 +89,11 @@ final class ProbeBatches {
         current = offered;
       } else if (source != null && source.fixed() != null) {
         current = source.fixed();
+      } else if (retained != null) {
+        current = retained;
+        stepManager = retainedManager;
+        retained = null;
+        retainedManager = null;
       } else if (source != null && source.dataset() != null) {
         stepManager = parent.newSubManager();
         current = next(parent);
@@ -95,6 +104,20 @@ final class ProbeBatches {
       }
     }
     return current;
+  }
+
+  /**
+   * Ends a step that failed: a batch it drew from the dataset is kept for the next step, which
+   * then probes on it; an offered batch is forgotten (offer it again for the retry).
+   */
+  void abandonStep() {
+    if (stepManager != null) {
+      retained = current;
+      retainedManager = stepManager;
+      stepManager = null;
+    }
+    current = null;
+    offered = null;
   }
 
   /** Ends the step: its batch and any offered batch are forgotten, a drawn one is closed. */

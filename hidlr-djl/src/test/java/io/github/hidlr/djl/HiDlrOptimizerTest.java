@@ -342,6 +342,66 @@ class HiDlrOptimizerTest {
     }
   }
 
+  /**
+   * A step that fails after drawing its probe batch (here the probe's loss throws) keeps the
+   * batch for the retry: the probe dataset's position is as if the step had not been tried.
+   */
+  @Test
+  void aFailedStepKeepsItsProbeBatchForTheRetry() {
+    try (Model model = mlp()) {
+      NDList[] batch = batch(model);
+      ArrayDataset train = dataset(model.getNDManager(), 1);
+      int[] drawn = {0};
+      ai.djl.training.dataset.Dataset counting = new ai.djl.training.dataset.Dataset() {
+        @Override
+        public Iterable<ai.djl.training.dataset.Batch> getData(NDManager manager)
+            throws IOException, TranslateException {
+          Iterable<ai.djl.training.dataset.Batch> batches = train.getData(manager);
+          return () -> {
+            java.util.Iterator<ai.djl.training.dataset.Batch> it = batches.iterator();
+            return new java.util.Iterator<>() {
+              @Override
+              public boolean hasNext() {
+                return it.hasNext();
+              }
+
+              @Override
+              public ai.djl.training.dataset.Batch next() {
+                drawn[0]++;
+                return it.next();
+              }
+            };
+          };
+        }
+
+        @Override
+        public void prepare(ai.djl.util.Progress progress) {}
+      };
+      boolean[] fail = {true};
+      Loss probeLoss = new Loss("failing once") {
+        @Override
+        public NDArray evaluate(NDList labels, NDList predictions) {
+          if (fail[0]) {
+            fail[0] = false;
+            throw new IllegalStateException("probe failed");
+          }
+          return LOSS.evaluate(labels, predictions);
+        }
+      };
+      HiDlrOptimizer hidlr = HiDlr.adam(1e-3f).groups(hiddenAndHead()).probes(counting)
+          .build(model, probeLoss);
+      try (Trainer trainer = trainer(model, hidlr)) {
+        backward(trainer, batch[0], batch[1]);
+        assertThatThrownBy(trainer::step).hasMessageContaining("probe failed");
+        assertThat(drawn[0]).isEqualTo(1);
+        backward(trainer, batch[0], batch[1]);
+        trainer.step();
+        assertThat(hidlr.lastStep().orElseThrow().report()).isPresent();
+        assertThat(drawn[0]).as("the retry probes on the batch the failed step drew").isEqualTo(1);
+      }
+    }
+  }
+
   private static byte[] state(NdOptimizer optimizer, Model model) throws IOException {
     java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
     optimizer.saveState(model.getBlock(), new java.io.DataOutputStream(bytes));
