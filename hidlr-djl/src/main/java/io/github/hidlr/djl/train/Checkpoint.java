@@ -219,15 +219,19 @@ public final class Checkpoint {
           optimizer.loadState(block, model.getNDManager(), in);
         }
       } catch (IOException | RuntimeException e) {
+        IllegalArgumentException refused = new IllegalArgumentException("checkpoint in " + dir
+            + " does not fit this run (" + e.getMessage() + "); nothing was changed", e);
         before.forEach((parameter, array) -> Tensors.assign(parameter.getArray(), array));
         trainable.forEach((parameter, t) -> parameter.freeze(!t));
         tunerOf.restore(tunerBefore);
         try (DataInputStream in = new DataInputStream(
             new ByteArrayInputStream(optimizerBefore.toByteArray()))) {
           optimizer.loadState(block, model.getNDManager(), in);
+        } catch (IOException | RuntimeException rollback) {
+          // Keeps the reason the checkpoint was refused in front, the failed rollback with it.
+          refused.addSuppressed(rollback);
         }
-        throw new IllegalArgumentException("checkpoint in " + dir + " does not fit this run ("
-            + e.getMessage() + "); nothing was changed", e);
+        throw refused;
       }
     } finally {
       JniUtils.setGradMode(gradMode);
