@@ -35,10 +35,11 @@ import java.util.function.Consumer;
  *
  * <p>DJL calls {@link #update} once per trainable parameter inside {@code trainer.step()};
  * each call only notes the parameter (its gradient is read later from the parameter's own
- * gradient buffer, which is what DJL's trainer hands over). Once every trainable parameter of the model has arrived,
- * a non-finite gradient is refused before anything changes, and the base optimizer then runs
- * once per parameter, on its gradient, in DJL's order, and its update is captured instead of
- * applied; a step that never completes (wrong wiring) has changed nothing. hidlr's own
+ * gradient buffer, which is what DJL's trainer hands over). Once every trainable parameter of
+ * the model has arrived, a non-finite gradient is refused before anything changes, and the base
+ * optimizer then runs once per parameter, on its gradient, in DJL's order, and its update is
+ * captured instead of applied; a step that never completes (wrong wiring) has changed nothing.
+ * hidlr's own
  * optimizers ({@code io.github.hidlr.djl.optim}) hand over their direction {@code d}
  * ({@link NdOptimizer#captureDirection}) and leave the weight at {@code w_before}; any other
  * optimizer (DJL's SGD, Adam, AdamW; the whole-step baselines) is differenced at its fixed rate
@@ -207,8 +208,9 @@ public final class HiDlrOptimizer extends Optimizer {
       // A trainer.step() that does not complete a step leaves lastStep() empty, not stale.
       last = null;
     }
+    String name;
     try {
-      String name = assembly.add(parameterId);
+      name = assembly.add(parameterId);
       if (stepper.groups().members(parameterId).isEmpty()) {
         throw new IllegalStateException("parameter \"" + name + "\" requires a gradient but is"
             + " in no group of this Hi-DLR optimizer: it was frozen when the groups were"
@@ -223,7 +225,7 @@ public final class HiDlrOptimizer extends Optimizer {
     }
     // Only noted here: DJL's gradient handle is closed when this call returns, and running the
     // base optimizer now would advance its state for a step that may never complete.
-    arrived.add(new Arrival(parameterId, weight));
+    arrived.add(new Arrival(parameterId, name, weight));
     if (!assembly.complete()) {
       return;
     }
@@ -258,7 +260,7 @@ public final class HiDlrOptimizer extends Optimizer {
   }
 
   /** A parameter DJL handed over in the step being assembled. */
-  private record Arrival(String parameterId, NDArray weight) {}
+  private record Arrival(String parameterId, String name, NDArray weight) {}
 
   /** Drops the step: the weights the base optimizer moved go back, the gradients are cleared. */
   private void abortStep() {
@@ -286,8 +288,8 @@ public final class HiDlrOptimizer extends Optimizer {
     for (Arrival arrival : step) {
       PtNDArray gradient = JniUtils.getGradient((PtNDArray) arrival.weight());
       if (gradient == null) {
-        throw new IllegalStateException("parameter " + arrival.parameterId() + " has no"
-            + " gradient buffer: run backward before stepping");
+        throw new IllegalStateException("parameter \"" + arrival.name() + "\" has no"
+            + " gradient buffer: run backward before trainer.step()");
       }
       try (NDArray g = gradient) {
         capture(arrival.parameterId(), arrival.weight(), g);
