@@ -157,13 +157,19 @@ class CheckpointTest {
       fresh.weights().forEach((name, w) -> assertThat(w).as(name)
           .containsExactly(first.get(name)));
       // and the next save replaces the staging folder and the checkpoint.
-      Checkpoint.save(checkpoint, fresh.model, fresh.hidlr, 3);
+      assertTheNextSaveReplacesWhatWasLeft(checkpoint, fresh);
     }
+  }
+
+  /** Saves {@code from} at epoch 3 and restores it: nothing of an interrupted save is left. */
+  private static void assertTheNextSaveReplacesWhatWasLeft(Path checkpoint, Run from)
+      throws IOException {
+    Checkpoint.save(checkpoint, from.model, from.hidlr, 3);
     try (Run again = new Run(HiDlr.on(momentum()), config(), 0)) {
       assertThat(Checkpoint.restore(checkpoint, again.model, again.hidlr)).isEqualTo(3);
     }
-    assertThat(dir.resolve("ckpt.partial")).doesNotExist();
-    assertThat(dir.resolve("ckpt.previous")).doesNotExist();
+    assertThat(checkpoint.resolveSibling("ckpt.partial")).doesNotExist();
+    assertThat(checkpoint.resolveSibling("ckpt.previous")).doesNotExist();
   }
 
   /** Saving replaces the whole folder: one that holds anything else is refused, untouched. */
@@ -202,13 +208,8 @@ class CheckpointTest {
       assertThatThrownBy(() -> Checkpoint.restore(checkpoint, fresh.model, fresh.hidlr))
           .isInstanceOf(IllegalArgumentException.class)
           .hasMessageContaining("ckpt.previous").hasMessageContaining("rename");
-      Checkpoint.save(checkpoint, fresh.model, fresh.hidlr, 3);
+      assertTheNextSaveReplacesWhatWasLeft(checkpoint, fresh);
     }
-    try (Run again = new Run(HiDlr.on(momentum()), config(), 0)) {
-      assertThat(Checkpoint.restore(checkpoint, again.model, again.hidlr)).isEqualTo(3);
-    }
-    assertThat(dir.resolve("ckpt.partial")).doesNotExist();
-    assertThat(dir.resolve("ckpt.previous")).doesNotExist();
   }
 
   @Test
