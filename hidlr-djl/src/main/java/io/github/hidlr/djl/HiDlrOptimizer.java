@@ -248,13 +248,21 @@ public final class HiDlrOptimizer extends Optimizer {
       }
       last = stepper.apply(captures, this::probeLoss);
       completed = true;
+      if (base instanceof NdOptimizer nd) {
+        // The base optimizer's new state counts only now that the step succeeded.
+        nd.commitStep();
+      }
       onStep.accept(last);
     } finally {
       if (completed) {
         probes.endStep();
       } else {
-        // The step failed: a probe batch it drew is kept for the retry.
+        // The step failed: its probe batch is kept for the retry, and the base optimizer's
+        // state stays as it was.
         probes.abandonStep();
+        if (base instanceof NdOptimizer nd) {
+          nd.abandonStep();
+        }
       }
     }
   }

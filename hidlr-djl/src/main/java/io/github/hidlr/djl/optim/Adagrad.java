@@ -60,9 +60,8 @@ public final class Adagrad extends NdOptimizer {
   @Override
   protected NDArray direction(String parameterId, NDArray weight, NDArray grad, long step) {
     NDArray g = addWeightDecay(grad, weight, weightDecay);
-    NDArray sum =
-        state(SUM, parameterId, weight, k -> weight.onesLike().muli(initialAccumulatorValue));
-    sum.addi(g.square());
+    NDArray sum = nextState(SUM, parameterId, weight,
+        k -> weight.onesLike().muli(initialAccumulatorValue), old -> old.add(g.square()));
     return g.divi(sum.sqrt().addi(epsilon));
   }
 

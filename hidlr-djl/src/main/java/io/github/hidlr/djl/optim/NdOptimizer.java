@@ -23,6 +23,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
+import java.util.function.UnaryOperator;
 
 /**
  * The one base of hidlr's optimizers (those of this package and the baselines of {@code
@@ -58,11 +59,13 @@ import java.util.function.Function;
  * parameter otherwise (the message gives DJL's id).
  *
  * <p><b>State.</b> Per-parameter state (slots such as Adam's {@code exp_avg}) is kept per
- * parameter id and device through {@link #state}, with a per-parameter step counter {@code t}
- * (the one Adam's bias correction needs; it starts at {@code optBeginNumUpdate + 1}); global
- * scalars are a record ({@link #globalState}). {@link #saveState} and {@link #loadState} write and
- * read both in one format, keyed by the parameters' full names in a block, because
- * {@link Parameter#getId()} changes from run to run.
+ * parameter id and device, replaced out of place by the per-parameter rules ({@link #nextState}:
+ * under Hi-DLR the new state counts only once the whole step succeeded, {@link #commitStep}) and
+ * updated in place by the whole-step methods ({@link #state}), with a per-parameter step
+ * counter {@code t} (the one Adam's bias correction needs; it starts at
+ * {@code optBeginNumUpdate + 1}); global scalars are a record ({@link #globalState}).
+ * {@link #saveState} and {@link #loadState} write and read both in one format, keyed by the
+ * parameters' full names in a block, because {@link Parameter#getId()} changes from run to run.
  */
 public abstract class NdOptimizer extends Optimizer {
 
@@ -71,6 +74,9 @@ public abstract class NdOptimizer extends Optimizer {
 
   /** Name of the whole-step counter in saved state and diagnostics. */
   public static final String STEP_INDEX = "stepIndex";
+
+  /** Marks a staged step counter ({@link Staged} without array). */
+  private static final String STEP_COUNTER = "";
 
   /** The global state of a method without global scalars. */
   protected record NoScalars() {}
@@ -86,6 +92,10 @@ public abstract class NdOptimizer extends Optimizer {
   private final Map<String, ParameterStep> pending = new LinkedHashMap<>();
   private Device device;
   private long stepIndex;
+  /** Whether {@link #captureDirection} is running: new state is then staged, not installed. */
+  private boolean staging;
+  /** State computed by {@link #captureDirection} this step, installed by {@link #commitStep}. */
+  private final List<Staged> staged = new ArrayList<>();
 
   /**
    * Creates the common part of an optimizer from a builder that {@code build()} has validated.
@@ -132,10 +142,10 @@ public abstract class NdOptimizer extends Optimizer {
   /**
    * Computes the step direction {@code d} of one parameter; the caller applies {@code w ← w − η·d}.
    *
-   * <p>Runs with grad mode off inside an {@link NDScope}: temporaries need not be closed, and state
-   * arrays obtained from {@link #state} may be updated in place. The returned array may be a state
-   * array itself (not a view or reshape of one: {@link #captureDirection} tells a state array
-   * from a temporary by identity, and scales and closes a temporary); it is only read.
+   * <p>Runs with grad mode off inside an {@link NDScope}: temporaries need not be closed. State
+   * is computed out of place with {@link #nextState}. The returned array may be a state array
+   * itself (not a view or reshape of one: {@link #captureDirection} tells a state array from a
+   * temporary by identity, and scales and closes a temporary); it is only read.
    *
    * @param parameterId the id of the parameter (changes from run to run)
    * @param weight the parameter, not to be modified here
@@ -259,11 +269,18 @@ public abstract class NdOptimizer extends Optimizer {
   }
 
   /**
-   * Drops the step being assembled, if any, and clears the block's gradients: for a caller whose
-   * own step failed part-way (Hi-DLR's optimizer over this one), so that the next step starts
-   * clean instead of failing as unfinished. Nothing of the dropped step was applied.
+   * Drops the step: the state {@link #captureDirection} computed and not yet committed, and the
+   * step being assembled, if any, whose gradients are cleared. For a caller whose own step
+   * failed part-way (Hi-DLR's optimizer over this one), so that the state is as before the step
+   * and the next step starts clean instead of failing as unfinished.
    */
   public final void abandonStep() {
+    for (Staged s : staged) {
+      if (s.array() != null) {
+        s.array().close();
+      }
+    }
+    staged.clear();
     if (assembly != null && assembly.inProgress()) {
       abandon();
     }
@@ -272,13 +289,14 @@ public abstract class NdOptimizer extends Optimizer {
   /**
    * One parameter's step direction {@code d}, handed over instead of applied: the same state
    * changes and per-parameter step count as {@link #update} (the whole-step {@link #stepIndex()}
-   * is not advanced: the caller assembles the step), but the weight is left alone. For Hi-DLR's
-   * {@code HiDlrOptimizer}, which moves each parameter group by its own rate,
+   * is not advanced: the caller assembles the step), but the weight is left alone, and the new
+   * state is installed only by {@link #commitStep} (dropped by {@link #abandonStep}). For
+   * Hi-DLR's {@code HiDlrOptimizer}, which moves each parameter group by its own rate,
    * {@code w ← w − η_k·d} (ALGORITHM.md §6), so that a step at {@code η_k = η} is
    * {@link #update}'s to the bit. The caller has checked that the gradient is finite.
    *
    * <p>The direction outlives this call: it is either a temporary the caller owns ({@link
-   * Direction#owned()}, to be closed) or one of this optimizer's state arrays (e.g. SGD's
+   * Direction#owned()}, to be closed) or one of this optimizer's new state arrays (e.g. SGD's
    * momentum buffer), only to be read, and valid until this parameter's next update.
    *
    * @param parameterId the parameter's id
@@ -299,6 +317,7 @@ public abstract class NdOptimizer extends Optimizer {
     long step = currentStep(parameterId, device) + 1;
     boolean gradMode = JniUtils.isGradMode();
     JniUtils.setGradMode(false);
+    staging = true;
     Direction out;
     try (NDScope scope = new NDScope()) {
       scope.suppressNotUsedWarning();
@@ -310,10 +329,42 @@ public abstract class NdOptimizer extends Optimizer {
       }
       out = new Direction(d, owned);
     } finally {
+      staging = false;
       JniUtils.setGradMode(gradMode);
     }
-    steps.computeIfAbsent(parameterId, k -> new ConcurrentHashMap<>()).put(device, step);
+    staged.add(new Staged(STEP_COUNTER, parameterId, device, null, step));
     return out;
+  }
+
+  /**
+   * Installs the state {@link #captureDirection} computed this step: for Hi-DLR's optimizer,
+   * once its whole step succeeded. Until then the state is as before the step, so a step that
+   * fails (a probe that throws, a non-finite direction) is dropped by {@link #abandonStep}
+   * without a trace.
+   */
+  public final void commitStep() {
+    for (Staged s : staged) {
+      if (s.array() == null) {
+        steps.computeIfAbsent(s.parameterId(), k -> new ConcurrentHashMap<>())
+            .put(s.device(), s.step());
+      } else {
+        install(s.slot(), s.parameterId(), s.device(), s.array());
+      }
+    }
+    staged.clear();
+  }
+
+  /** New state of one parameter computed by {@link #captureDirection}, not yet installed. */
+  private record Staged(String slot, String parameterId, Device device, NDArray array,
+      long step) {}
+
+  /** Replaces the state array {@code slot} of a parameter, closing the one it replaces. */
+  private void install(String slot, String parameterId, Device device, NDArray array) {
+    NDArray old = slotMap(slot).computeIfAbsent(parameterId, k -> new ConcurrentHashMap<>())
+        .put(device, array);
+    if (old != null && old != array) {
+      old.close();
+    }
   }
 
   /**
@@ -409,6 +460,11 @@ public abstract class NdOptimizer extends Optimizer {
    * @throws IllegalStateException in the middle of a step, or while weights are swapped out
    */
   protected void checkBetweenSteps(String action) {
+    if (!staged.isEmpty()) {
+      throw new IllegalStateException("cannot " + action + " while " + getClass().getSimpleName()
+          + " holds the state of a Hi-DLR step not yet completed; call it between trainer.step()"
+          + " calls");
+    }
     if (!pending.isEmpty()) {
       throw new IllegalStateException("cannot " + action + " while " + getClass().getSimpleName()
           + " is in the middle of step " + stepIndex + " (" + assembly.progress()
@@ -478,6 +534,11 @@ public abstract class NdOptimizer extends Optimizer {
 
   /** Whether {@code array} is one of this parameter's state arrays (same object). */
   private boolean isState(String parameterId, Device device, NDArray array) {
+    for (Staged s : staged) {
+      if (s.array() == array) {
+        return true;
+      }
+    }
     for (Map<String, Map<Device, NDArray>> slot : slots.values()) {
       Map<Device, NDArray> perDevice = slot.get(parameterId);
       if (perDevice != null && perDevice.get(device) == array) {
@@ -489,7 +550,9 @@ public abstract class NdOptimizer extends Optimizer {
 
   /**
    * Returns the state array {@code slot} of a parameter on the weight's device, creating it with
-   * {@code init} on first use. The array outlives the step's {@link NDScope}; update it in place.
+   * {@code init} on first use, for the whole-step methods ({@link #applyStep}), which change it
+   * only once their step was checked. The array outlives the step's {@link NDScope}; update it
+   * in place.
    *
    * @param slot one of {@link #slotNames()}
    * @param parameterId the parameter id given to {@link #direction}
@@ -503,6 +566,41 @@ public abstract class NdOptimizer extends Optimizer {
     // Created inside update()'s scope; without this the scope would close the state.
     NDScope.unregister(s);
     return s;
+  }
+
+  /**
+   * Computes the state array {@code slot} of a parameter for this step, out of place: {@code
+   * next} maps the current value (or, at the first step, {@code init}'s) to the new one without
+   * modifying it. The new value replaces the current one at once in a step of this optimizer,
+   * and only when the caller commits the step under Hi-DLR ({@link #commitStep}), so that a step
+   * that fails leaves the state as it was. The per-parameter rules ({@link #direction}) keep
+   * their state this way; the whole-step methods, which apply a step only once it was checked,
+   * update {@link #state} in place.
+   *
+   * @param slot one of {@link #slotNames()}
+   * @param parameterId the parameter id given to {@link #direction}
+   * @param weight the parameter (gives the device)
+   * @param init creates the value before the first step
+   * @param next the new value from the current one, which it must not modify
+   * @return the new value, to be read only
+   */
+  protected final NDArray nextState(String slot, String parameterId, NDArray weight,
+      Function<String, NDArray> init, UnaryOperator<NDArray> next) {
+    Map<Device, NDArray> perDevice = slotMap(slot).get(parameterId);
+    NDArray current = perDevice == null ? null : perDevice.get(weight.getDevice());
+    NDArray value = next.apply(current == null ? init.apply(parameterId) : current);
+    if (value == current) {
+      return value;
+    }
+    // Created inside the step's scope; the optimizer owns it from here.
+    NDScope.unregister(value);
+    value.detach();
+    if (staging) {
+      staged.add(new Staged(slot, parameterId, weight.getDevice(), value, 0));
+    } else {
+      install(slot, parameterId, weight.getDevice(), value);
+    }
+    return value;
   }
 
   /**

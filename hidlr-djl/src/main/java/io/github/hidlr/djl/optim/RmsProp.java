@@ -86,12 +86,12 @@ public final class RmsProp extends NdOptimizer {
   @Override
   protected NDArray direction(String parameterId, NDArray weight, NDArray grad, long step) {
     NDArray g = addWeightDecay(grad, weight, weightDecay);
-    NDArray v = state(SQUARE_AVG, parameterId, weight, k -> weight.zerosLike());
-    v.muli(alpha).addi(g.square().muli(1f - alpha));
+    NDArray v = nextState(SQUARE_AVG, parameterId, weight, k -> weight.zerosLike(),
+        old -> old.mul(alpha).addi(g.square().muli(1f - alpha)));
     NDArray avg;
     if (centered) {
-      NDArray m = state(GRAD_AVG, parameterId, weight, k -> weight.zerosLike());
-      m.muli(alpha).addi(g.mul(1f - alpha));
+      NDArray m = nextState(GRAD_AVG, parameterId, weight, k -> weight.zerosLike(),
+          old -> old.mul(alpha).addi(g.mul(1f - alpha)));
       avg = v.sub(m.square()).sqrt().addi(epsilon);
     } else {
       avg = v.sqrt().addi(epsilon);
@@ -99,9 +99,8 @@ public final class RmsProp extends NdOptimizer {
     if (momentum == 0f) {
       return g.divi(avg);
     }
-    NDArray buf = state(MOMENTUM_BUFFER, parameterId, weight, k -> weight.zerosLike());
-    buf.muli(momentum).addi(g.divi(avg));
-    return buf;
+    return nextState(MOMENTUM_BUFFER, parameterId, weight, k -> weight.zerosLike(),
+        old -> old.mul(momentum).addi(g.divi(avg)));
   }
 
   /** {@inheritDoc} */

@@ -68,10 +68,8 @@ public final class Sgd extends NdOptimizer {
     }
     // PyTorch starts the buffer at g itself, without dampening, on the first step.
     boolean first = !hasState(MOMENTUM_BUFFER, parameterId);
-    NDArray buf = state(MOMENTUM_BUFFER, parameterId, weight, k -> g.duplicate());
-    if (!first) {
-      buf.muli(momentum).addi(g.mul(1f - dampening));
-    }
+    NDArray buf = nextState(MOMENTUM_BUFFER, parameterId, weight, k -> g.duplicate(),
+        first ? old -> old : old -> old.mul(momentum).addi(g.mul(1f - dampening)));
     return nesterov ? g.addi(buf.mul(momentum)) : buf;
   }
 
