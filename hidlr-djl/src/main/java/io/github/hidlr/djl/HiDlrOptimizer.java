@@ -56,9 +56,9 @@ import java.util.function.Consumer;
  * <p>Exact when the update is linear in the learning rate: true for SGD, Adam, AdamW and the
  * optimizers of {@code io.github.hidlr.djl.optim}; not for DJL's {@code Sgd} with momentum,
  * which keeps the learning rate inside its buffer. Extra memory during a step: the directions
- * of hidlr's optimizers (up to one copy of the trainable parameters), or one copy kept between
- * steps when differencing; a probing step adds a copy of {@code w_before} for the probed
- * tensors.
+ * of hidlr's optimizers (up to one copy of the trainable parameters) and their new state, kept
+ * apart until the step succeeded (one copy per slot: Adam two), or one copy kept between steps
+ * when differencing; a probing step adds a copy of {@code w_before} for the probed tensors.
  *
  * <p>Wrong wiring fails with a message that says the fix: a parameter that is not in the
  * model this optimizer was built for (an optimizer shared by two models), a grouped parameter

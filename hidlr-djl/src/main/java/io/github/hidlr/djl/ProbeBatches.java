@@ -111,11 +111,14 @@ final class ProbeBatches {
    * then probes on it; an offered batch is forgotten (offer it again for the retry).
    */
   void abandonStep() {
-    if (stepManager != null) {
+    if (stepManager != null && current != null) {
       retained = current;
       retainedManager = stepManager;
-      stepManager = null;
+    } else if (stepManager != null) {
+      // The draw itself failed: nothing to keep.
+      stepManager.close();
     }
+    stepManager = null;
     current = null;
     offered = null;
   }

@@ -297,7 +297,8 @@ public abstract class NdOptimizer extends Optimizer {
    *
    * <p>The direction outlives this call: it is either a temporary the caller owns ({@link
    * Direction#owned()}, to be closed) or one of this optimizer's new state arrays (e.g. SGD's
-   * momentum buffer), only to be read, and valid until this parameter's next update.
+   * momentum buffer), only to be read, and valid until the step is abandoned or, once
+   * committed, until this parameter's next update.
    *
    * @param parameterId the parameter's id
    * @param weight the parameter, not modified
@@ -343,15 +344,19 @@ public abstract class NdOptimizer extends Optimizer {
    * without a trace.
    */
   public final void commitStep() {
-    for (Staged s : staged) {
-      if (s.array() == null) {
-        steps.computeIfAbsent(s.parameterId(), k -> new ConcurrentHashMap<>())
-            .put(s.device(), s.step());
-      } else {
-        install(s.slot(), s.parameterId(), s.device(), s.array());
+    try {
+      for (Staged s : staged) {
+        if (s.array() == null) {
+          steps.computeIfAbsent(s.parameterId(), k -> new ConcurrentHashMap<>())
+              .put(s.device(), s.step());
+        } else {
+          install(s.slot(), s.parameterId(), s.device(), s.array());
+        }
       }
+    } finally {
+      // Never left half staged: what was installed is live state, not to be dropped later.
+      staged.clear();
     }
-    staged.clear();
   }
 
   /** New state of one parameter computed by {@link #captureDirection}, not yet installed. */
@@ -453,8 +458,8 @@ public abstract class NdOptimizer extends Optimizer {
 
   /**
    * Throws unless no step is being assembled: saving, loading or swapping weights in the middle
-   * of a step would see half of it. Methods that swap weights out for evaluation also refuse
-   * while swapped (a save would take the evaluation point for the training weights).
+   * of a step would see half of it. DoG also refuses while its averaged weights are swapped in
+   * (a save would take them for the training weights).
    *
    * @param action what the caller is about to do, for the message
    * @throws IllegalStateException in the middle of a step, or while weights are swapped out
@@ -562,6 +567,11 @@ public abstract class NdOptimizer extends Optimizer {
    */
   protected final NDArray state(
       String slot, String parameterId, NDArray weight, Function<String, NDArray> init) {
+    if (staging) {
+      throw new IllegalStateException(getClass().getSimpleName() + ".direction() must keep its"
+          + " state with nextState(...): state() is changed in place, which a Hi-DLR step that"
+          + " fails could not take back");
+    }
     NDArray s = withDefaultState(slotMap(slot), parameterId, weight.getDevice(), init);
     // Created inside update()'s scope; without this the scope would close the state.
     NDScope.unregister(s);

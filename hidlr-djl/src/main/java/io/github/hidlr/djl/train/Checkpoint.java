@@ -23,6 +23,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.StringReader;
 import java.io.StringWriter;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -89,7 +90,7 @@ public final class Checkpoint {
           + " (io.github.hidlr.djl.optim.Optimizers), whose state is saved");
     }
     HiDlrTuner tunerOf = tuner(hidlr);
-    Path absolute = dir.toAbsolutePath();
+    Path absolute = dir.toAbsolutePath().normalize();
     Path partial = sibling(absolute, ".partial");
     Path previous = sibling(absolute, ".previous");
     if (!Files.exists(absolute) && Files.exists(previous.resolve(MANIFEST))) {
@@ -97,7 +98,7 @@ public final class Checkpoint {
       // before anything else, so that this save replaces it as usual.
       Files.move(previous, absolute, StandardCopyOption.ATOMIC_MOVE);
     }
-    requireCheckpointFolder(dir, absolute);
+    requireCheckpointFolder(dir);
     Map<String, byte[]> files = new LinkedHashMap<>();
     NDList parameters = new NDList();
     for (Pair<String, Parameter> entry : model.getBlock().getParameters()) {
@@ -158,7 +159,7 @@ public final class Checkpoint {
     try {
       manifest.load(new StringReader(Files.readString(dir.resolve(MANIFEST))));
     } catch (NoSuchFileException e) {
-      Path previous = sibling(dir.toAbsolutePath(), ".previous");
+      Path previous = sibling(dir.toAbsolutePath().normalize(), ".previous");
       if (!Files.exists(dir) && Files.exists(previous.resolve(MANIFEST))) {
         throw new IllegalArgumentException("no checkpoint in " + dir + ": a save was"
             + " interrupted between its two renames, and the last complete checkpoint is in "
@@ -280,8 +281,12 @@ public final class Checkpoint {
   /**
    * Refuses a folder that exists and holds anything but a checkpoint's own files: a save
    * replaces the whole folder.
+   *
+   * @param dir the checkpoint folder
+   * @throws IllegalArgumentException if it is a file or holds other files
    */
-  private static void requireCheckpointFolder(Path dir, Path absolute) throws IOException {
+  static void requireCheckpointFolder(Path dir) {
+    Path absolute = dir.toAbsolutePath().normalize();
     if (!Files.exists(absolute)) {
       return;
     }
@@ -290,15 +295,18 @@ public final class Checkpoint {
           + " file. Give the checkpoint a folder of its own");
     }
     Set<String> own = Set.of(MANIFEST, PARAMETERS, TUNER, OPTIMIZER);
+    Optional<String> other;
     try (Stream<Path> entries = Files.list(absolute)) {
-      Optional<String> other = entries.map(p -> p.getFileName().toString())
+      other = entries.map(p -> p.getFileName().toString())
           .filter(name -> !own.contains(name)).sorted().findFirst();
-      if (other.isPresent()) {
-        throw new IllegalArgumentException("refusing to save a checkpoint into " + dir + ": it"
-            + " holds \"" + other.get() + "\", which is not part of a checkpoint, and a save"
-            + " replaces the whole folder. Give the checkpoint a folder of its own, e.g. "
-            + dir.resolve("checkpoint"));
-      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot list the checkpoint folder " + dir, e);
+    }
+    if (other.isPresent()) {
+      throw new IllegalArgumentException("refusing to save a checkpoint into " + dir + ": it"
+          + " holds \"" + other.get() + "\", which is not part of a checkpoint, and a save"
+          + " replaces the whole folder. Give the checkpoint a folder of its own, e.g. "
+          + dir.resolve("checkpoint"));
     }
   }
 

@@ -74,6 +74,10 @@ public final class HiDlrFit {
   public FitResult fit(Trainer trainer, HiDlrOptimizer hidlr, Dataset train,
       Dataset validation) {
     Objects.requireNonNull(train, "training dataset");
+    if (checkpointDir != null) {
+      // Before the first epoch rather than after it: a folder a save would refuse.
+      Checkpoint.requireCheckpointFolder(checkpointDir);
+    }
     List<EpochSummary> summaries = new ArrayList<>();
     List<FitResult.FrozenParameter> frozen = new ArrayList<>();
     long steps = 0;
@@ -323,9 +327,10 @@ public final class HiDlrFit {
     }
 
     /**
-     * Saves a checkpoint into this folder after every epoch.
+     * Saves a checkpoint into this folder after every epoch. A save replaces the whole folder,
+     * so it must be new, empty or a checkpoint; {@code fit} refuses another before it trains.
      *
-     * @param dir the folder, created if missing
+     * @param dir the checkpoint's own folder, created if missing
      * @return this builder
      */
     public Builder optCheckpointDir(Path dir) {

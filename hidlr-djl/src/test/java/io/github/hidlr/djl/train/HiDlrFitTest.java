@@ -145,6 +145,26 @@ class HiDlrFitTest {
     }
   }
 
+  /** A checkpoint folder that a save would refuse is refused before the first epoch trains. */
+  @Test
+  void aCheckpointFolderHoldingOtherFilesIsRefusedBeforeTraining(@TempDir Path dir)
+      throws IOException {
+    Files.writeString(dir.resolve("notes.txt"), "keep me");
+    try (Run run = new Run(config())) {
+      Map<String, float[]> before = run.weights();
+      assertThatThrownBy(() -> HiDlrFit.builder().setEpochs(1).optCheckpointDir(dir).build()
+          .fit(run.trainer, run.hidlr, run.train, null))
+          .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("notes.txt");
+      before.forEach((name, w) -> assertThat(run.weights().get(name)).as(name)
+          .containsExactly(w));
+      // A path written with "." is the same folder, saved beside as usual.
+      Path ckpt = dir.resolve("ckpt");
+      Checkpoint.save(ckpt.resolve("."), run.model, run.hidlr, 1);
+      assertThat(Checkpoint.restore(ckpt, run.model, run.hidlr)).isEqualTo(1);
+    }
+    assertThat(dir.resolve("notes.txt")).hasContent("keep me");
+  }
+
   @Test
   void corruptMissingAndMismatchedCheckpointsAreClearErrors(@TempDir Path dir)
       throws IOException {
