@@ -79,10 +79,11 @@ public final class Adam extends NdOptimizer {
   @Override
   protected NDArray direction(String parameterId, NDArray weight, NDArray grad, long step) {
     NDArray g = decoupled ? grad : addWeightDecay(grad, weight, weightDecay);
-    NDArray m = nextState(EXP_AVG, parameterId, weight, k -> weight.zerosLike(),
-        old -> old.mul(beta1).addi(g.mul(1f - beta1)));
     NDArray v = nextState(EXP_AVG_SQ, parameterId, weight, k -> weight.zerosLike(),
         old -> old.mul(beta2).addi(g.square().muli(1f - beta2)));
+    // g is a temporary and not needed after this: scaled in place, one allocation fewer.
+    NDArray m = nextState(EXP_AVG, parameterId, weight, k -> weight.zerosLike(),
+        old -> old.mul(beta1).addi(g.muli(1f - beta1)));
     // In double: β^t underflows gracefully and 1 − β₂ᵗ is tiny for small t.
     double bias1 = 1.0 - Math.pow(beta1, step);
     double bias2 = 1.0 - Math.pow(beta2, step);
