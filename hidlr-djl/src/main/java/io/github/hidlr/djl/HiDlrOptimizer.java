@@ -232,21 +232,12 @@ public final class HiDlrOptimizer extends Optimizer {
     assembly.reset();
     boolean completed = false;
     try {
-      List<GroupedStep.Capture> captures;
-      try {
-        checkGradients();
-        if (stepper.tuner().isProbeStep()) {
-          // Drawn before the base optimizer runs: a step without a probe batch changes nothing.
-          probes.current(manager());
-        }
-        captures = captureStep();
-      } catch (RuntimeException | Error e) {
-        // A refused step (a non-finite gradient) or a base optimizer failing part-way leaves
-        // nothing half done.
-        abortStep();
-        throw e;
+      checkGradients();
+      if (stepper.tuner().isProbeStep()) {
+        // Drawn before the base optimizer runs: a step without a probe batch changes nothing.
+        probes.current(manager());
       }
-      last = stepper.apply(captures, this::probeLoss);
+      last = stepper.apply(captureStep(), this::probeLoss);
       completed = true;
       if (base instanceof NdOptimizer nd) {
         // The base optimizer's new state counts only now that the step succeeded.
@@ -257,12 +248,8 @@ public final class HiDlrOptimizer extends Optimizer {
       if (completed) {
         probes.endStep();
       } else {
-        // The step failed: its probe batch is kept for the retry, and the base optimizer's
-        // state stays as it was.
-        probes.abandonStep();
-        if (base instanceof NdOptimizer nd) {
-          nd.abandonStep();
-        }
+        // Refused (a non-finite gradient) or failed part-way: nothing half done.
+        abortStep();
       }
     }
   }
@@ -270,7 +257,10 @@ public final class HiDlrOptimizer extends Optimizer {
   /** A parameter DJL handed over in the step being assembled. */
   private record Arrival(String parameterId, String name, NDArray weight) {}
 
-  /** Drops the step: the weights the base optimizer moved go back, the gradients are cleared. */
+  /**
+   * Drops the step: the weights the base optimizer moved go back, its new state is dropped, a
+   * probe batch drawn is kept for the retry, and the gradients are cleared.
+   */
   private void abortStep() {
     assembly.reset();
     arrived.clear();

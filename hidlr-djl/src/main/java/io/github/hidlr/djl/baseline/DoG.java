@@ -149,17 +149,17 @@ public final class DoG extends WholeStepOptimizer<DoG.Scalars> {
   /** Refuses to step while the averaged weights are swapped in. */
   @Override
   protected void checkCanStep() {
-    if (swap != null && !swap.isClosed()) {
-      throw new IllegalStateException(
-          "DoG cannot step while the averaged weights are swapped in: close the WeightSwap"
-              + " returned by averagedWeights() first; the gradients were cleared");
-    }
+    requireTrainingWeights("step (the gradients were cleared)");
   }
 
   /** Also refuses to save or load a state while the averaged weights are swapped in. */
   @Override
   protected void checkBetweenSteps(String action) {
     super.checkBetweenSteps(action);
+    requireTrainingWeights(action);
+  }
+
+  private void requireTrainingWeights(String action) {
     if (swap != null && !swap.isClosed()) {
       throw new IllegalStateException("DoG cannot " + action + " while the averaged weights are"
           + " swapped in: close the WeightSwap returned by averagedWeights() first");

@@ -75,9 +75,6 @@ public abstract class NdOptimizer extends Optimizer {
   /** Name of the whole-step counter in saved state and diagnostics. */
   public static final String STEP_INDEX = "stepIndex";
 
-  /** Marks a staged step counter ({@link Staged} without array). */
-  private static final String STEP_COUNTER = "";
-
   /** The global state of a method without global scalars. */
   protected record NoScalars() {}
 
@@ -95,7 +92,9 @@ public abstract class NdOptimizer extends Optimizer {
   /** Whether {@link #captureDirection} is running: new state is then staged, not installed. */
   private boolean staging;
   /** State computed by {@link #captureDirection} this step, installed by {@link #commitStep}. */
-  private final List<Staged> staged = new ArrayList<>();
+  private final List<StagedArray> staged = new ArrayList<>();
+  /** The step counters of those parameters, installed with it. */
+  private final List<StagedStep> stagedSteps = new ArrayList<>();
 
   /**
    * Creates the common part of an optimizer from a builder that {@code build()} has validated.
@@ -275,12 +274,9 @@ public abstract class NdOptimizer extends Optimizer {
    * and the next step starts clean instead of failing as unfinished.
    */
   public final void abandonStep() {
-    for (Staged s : staged) {
-      if (s.array() != null) {
-        s.array().close();
-      }
-    }
+    staged.forEach(s -> s.array().close());
     staged.clear();
+    stagedSteps.clear();
     if (assembly != null && assembly.inProgress()) {
       abandon();
     }
@@ -319,11 +315,12 @@ public abstract class NdOptimizer extends Optimizer {
     boolean gradMode = JniUtils.isGradMode();
     JniUtils.setGradMode(false);
     staging = true;
+    int stagedBefore = staged.size();
     Direction out;
     try (NDScope scope = new NDScope()) {
       scope.suppressNotUsedWarning();
       NDArray d = direction(parameterId, weight, clipped(grad.mul(rescaleGrad)), step);
-      boolean owned = !isState(parameterId, device, d);
+      boolean owned = !isState(parameterId, device, d, stagedBefore);
       if (owned) {
         // Kept past this scope: the caller closes it.
         NDScope.unregister(d);
@@ -333,7 +330,7 @@ public abstract class NdOptimizer extends Optimizer {
       staging = false;
       JniUtils.setGradMode(gradMode);
     }
-    staged.add(new Staged(STEP_COUNTER, parameterId, device, null, step));
+    stagedSteps.add(new StagedStep(parameterId, device, step));
     return out;
   }
 
@@ -345,23 +342,21 @@ public abstract class NdOptimizer extends Optimizer {
    */
   public final void commitStep() {
     try {
-      for (Staged s : staged) {
-        if (s.array() == null) {
-          steps.computeIfAbsent(s.parameterId(), k -> new ConcurrentHashMap<>())
-              .put(s.device(), s.step());
-        } else {
-          install(s.slot(), s.parameterId(), s.device(), s.array());
-        }
-      }
+      staged.forEach(s -> install(s.slot(), s.parameterId(), s.device(), s.array()));
+      stagedSteps.forEach(s -> steps.computeIfAbsent(s.parameterId(),
+          k -> new ConcurrentHashMap<>()).put(s.device(), s.step()));
     } finally {
       // Never left half staged: what was installed is live state, not to be dropped later.
       staged.clear();
+      stagedSteps.clear();
     }
   }
 
-  /** New state of one parameter computed by {@link #captureDirection}, not yet installed. */
-  private record Staged(String slot, String parameterId, Device device, NDArray array,
-      long step) {}
+  /** A state array computed by {@link #captureDirection}, not yet installed. */
+  private record StagedArray(String slot, String parameterId, Device device, NDArray array) {}
+
+  /** A parameter's step counter after {@link #captureDirection}, not yet installed. */
+  private record StagedStep(String parameterId, Device device, long step) {}
 
   /** Replaces the state array {@code slot} of a parameter, closing the one it replaces. */
   private void install(String slot, String parameterId, Device device, NDArray array) {
@@ -465,7 +460,7 @@ public abstract class NdOptimizer extends Optimizer {
    * @throws IllegalStateException in the middle of a step, or while weights are swapped out
    */
   protected void checkBetweenSteps(String action) {
-    if (!staged.isEmpty()) {
+    if (!staged.isEmpty() || !stagedSteps.isEmpty()) {
       throw new IllegalStateException("cannot " + action + " while " + getClass().getSimpleName()
           + " holds the state of a Hi-DLR step not yet completed; call it between trainer.step()"
           + " calls");
@@ -537,9 +532,12 @@ public abstract class NdOptimizer extends Optimizer {
     return out;
   }
 
-  /** Whether {@code array} is one of this parameter's state arrays (same object). */
-  private boolean isState(String parameterId, Device device, NDArray array) {
-    for (Staged s : staged) {
+  /**
+   * Whether {@code array} is one of this parameter's state arrays (same object): live, or staged
+   * by the {@link #direction} call that began with {@code stagedFrom} staged arrays.
+   */
+  private boolean isState(String parameterId, Device device, NDArray array, int stagedFrom) {
+    for (StagedArray s : staged.subList(stagedFrom, staged.size())) {
       if (s.array() == array) {
         return true;
       }
@@ -606,7 +604,7 @@ public abstract class NdOptimizer extends Optimizer {
     NDScope.unregister(value);
     value.detach();
     if (staging) {
-      staged.add(new Staged(slot, parameterId, weight.getDevice(), value, 0));
+      staged.add(new StagedArray(slot, parameterId, weight.getDevice(), value));
     } else {
       install(slot, parameterId, weight.getDevice(), value);
     }

@@ -168,8 +168,14 @@ class CheckpointTest {
     try (Run again = new Run(HiDlr.on(momentum()), config(), 0)) {
       assertThat(Checkpoint.restore(checkpoint, again.model, again.hidlr)).isEqualTo(3);
     }
-    assertThat(checkpoint.resolveSibling("ckpt.partial")).doesNotExist();
-    assertThat(checkpoint.resolveSibling("ckpt.previous")).doesNotExist();
+    assertNothingBeside(checkpoint);
+  }
+
+  /** No staging or previous folder of a save is left beside {@code checkpoint}. */
+  private static void assertNothingBeside(Path checkpoint) {
+    String name = checkpoint.getFileName().toString();
+    assertThat(checkpoint.resolveSibling(name + ".partial")).doesNotExist();
+    assertThat(checkpoint.resolveSibling(name + ".previous")).doesNotExist();
   }
 
   /** Saving replaces the whole folder: one that holds anything else is refused, untouched. */
@@ -187,8 +193,7 @@ class CheckpointTest {
     }
     assertThat(run.resolve("notes.txt")).hasContent("keep me");
     assertThat(run.resolve("logs").resolve("train.log")).hasContent("keep me too");
-    assertThat(dir.resolve("run.partial")).doesNotExist();
-    assertThat(dir.resolve("run.previous")).doesNotExist();
+    assertNothingBeside(run);
   }
 
   /**
